@@ -1,0 +1,42 @@
+/// Inverted dropout on sample-major vectors: in training each value is zeroed with
+/// probability p and the survivors scaled by 1/(1-p); at inference it is the identity.
+/// The mask comes from the layer's own seeded generator, so training stays deterministic.
+public final class Dropout: Layer {
+    public let kind = "dropout"
+    public let name: String
+    public let inputShape: Shape
+    public var outputShape: Shape { inputShape }
+    public let rate: Float
+    private var rng: SeededRNG
+    private var mask: [Float] = []
+    private let output = Tensor()
+    private let inputGrad = Tensor()
+    private var wasTraining = false
+
+    public init(name: String, input: Shape, rate: Float, seed: UInt64) {
+        self.name = name; self.inputShape = input; self.rate = rate
+        rng = SeededRNG(seed: seed, stream: 0xD80)
+    }
+
+    public func forward(_ x: Tensor, training: Bool) -> Tensor {
+        wasTraining = training && rate > 0
+        guard wasTraining else { return x }
+        let count = x.count
+        output.resize(batch: x.batch, shape: inputShape)
+        if mask.count < count { mask = [Float](repeating: 0, count: count) }
+        let keep = 1 / (1 - rate)
+        for i in 0..<count {
+            mask[i] = rng.uniform() < rate ? 0 : keep
+            output.data[i] = x.data[i] * mask[i]
+        }
+        return output
+    }
+
+    public func backward(_ dy: Tensor) -> Tensor {
+        guard wasTraining else { return dy }
+        let count = output.count
+        inputGrad.resize(batch: output.batch, shape: inputShape)
+        for i in 0..<count { inputGrad.data[i] = dy.data[i] * mask[i] }
+        return inputGrad
+    }
+}

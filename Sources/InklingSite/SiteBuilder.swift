@@ -1,0 +1,116 @@
+import Foundation
+import InklingCore
+import Mustache
+
+/// `inkling build`: renders templates/ into site/.
+///
+///     index.html       the recognizer: one self-contained file (CSS, inkling.js, numbers.js,
+///                      app.js and the model JSON inline), with a hash-based CSP
+///     model-card.html  accuracy, confusion, curves, misread digits, size, calibration
+///     check.html       the golden check in the page (loads golden.js)
+///     golden.js        window.INKLING_GOLDEN = <weights/golden.json>
+///
+/// The same inputs give the same bytes (no timestamps, fixed number formats, sorted keys),
+/// and the output folder is replaced in one step (`AtomicDirectory`).
+public struct SiteBuilder {
+    public var modelPath: String
+    public var evaluationPath: String
+    public var goldenPath: String
+    public var templatesPath: String
+
+    public init(model: String = "weights/model.json", evaluation: String = "weights/evaluation.json",
+                golden: String = "weights/golden.json", templates: String = "templates") {
+        self.modelPath = model
+        self.evaluationPath = evaluation
+        self.goldenPath = golden
+        self.templatesPath = templates
+    }
+
+    /// Renders every page in memory: file name -> bytes. Throws `SiteError` naming the file.
+    public func render() throws -> [String: Data] {
+        let inputs = try SiteInputs.load(model: modelPath, evaluation: evaluationPath, golden: goldenPath, templates: templatesPath)
+        var library = MustacheLibrary()
+        for (name, text) in inputs.templates.sorted(by: { $0.key < $1.key }) {
+            do { try library.register(text, named: name) } catch {
+                throw SiteError(file: "\(templatesPath)/\(name).mustache", expected: "a valid Mustache template", found: Self.describe(error))
+            }
+        }
+        for (name, text) in inputs.assets {
+            try HTML.checkInlinable(text, element: name.hasSuffix(".css") ? "style" : "script", file: "\(templatesPath)/assets/\(name)")
+        }
+
+        let model = inputs.model
+        let modelJSON = HTML.scriptSafeJSON(String(decoding: inputs.modelBytes, as: UTF8.self))
+        let card = ModelCard.context(model: model, modelBytes: inputs.modelBytes, evaluation: inputs.evaluation)
+        let common: [String: Any] = [
+            "csp": ContentSecurityPolicy.marker,
+            "accuracy": card["accuracy"]!, "parameters": card["parameters"]!, "multiply_adds": card["multiply_adds"]!,
+            "weights_sha256": card["weights_sha256"]!, "unsure_below": card["unsure_below"]!,
+        ]
+        func page(_ name: String, _ extra: [String: Any]) throws -> String {
+            let html = library.render(common.merging(extra) { $1 }, withTemplate: name) ?? ""
+            return try ContentSecurityPolicy.apply(to: html, file: "\(templatesPath)/\(name).mustache",
+                                                   extraScriptSources: name == "check" ? ["'self'"] : [])
+        }
+
+        let index = try page("index", [
+            "style": inputs.assets["style.css"]!, "inkling_js": inputs.assets["inkling.js"]!,
+            "numbers_js": inputs.assets["numbers.js"]!, "app_js": inputs.assets["app.js"]!, "model_json": modelJSON,
+        ])
+        let modelCard = try page("model-card", card.merging(["style": inputs.assets["card.css"]!]) { $1 })
+        let check = try page("check", [
+            "style": inputs.assets["card.css"]!, "inkling_js": inputs.assets["inkling.js"]!,
+            "check_js": inputs.assets["check.js"]!, "model_json": modelJSON,
+        ])
+        let golden = "window.INKLING_GOLDEN = " + HTML.scriptSafeJSON(inputs.goldenJSON.trimmingCharacters(in: .whitespacesAndNewlines)) + ";\n"
+        return [
+            "index.html": Data(index.utf8), "model-card.html": Data(modelCard.utf8),
+            "check.html": Data(check.utf8), "golden.js": Data(golden.utf8),
+        ]
+    }
+
+    /// Renders and replaces `out` as a whole; returns what was written, with sizes.
+    @discardableResult
+    public func build(to out: String) throws -> BuildReport {
+        let files = try render()
+        try AtomicDirectory.write(files, to: out)
+        return BuildReport(files: files.keys.sorted().map { name in
+            BuildReport.File(name: name, bytes: files[name]!.count, gzipBytes: GzipSize.compressedSize(files[name]!))
+        })
+    }
+
+    static func describe(_ error: Error) -> String {
+        if let e = error as? MustacheTemplate.ParserError {
+            return "\(e.error) at line \(e.context.lineNumber), column \(e.context.columnNumber): \(e.context.line)"
+        }
+        return "\(error)"
+    }
+}
+
+/// What `inkling build` wrote, for its size report.
+public struct BuildReport: Sendable {
+    public struct File: Sendable {
+        public let name: String
+        public let bytes: Int
+        public let gzipBytes: Int
+    }
+    public let files: [File]
+
+    /// The page budget: everything index.html loads, gzipped (it loads nothing else).
+    public static let pageBudgetGzipBytes = 100_000
+
+    public var summary: String {
+        var lines = files.map { f in
+            "  \(f.name.padding(toLength: 16, withPad: " ", startingAt: 0)) \(Fmt.bytes(f.bytes).leftPad(9))  gzipped \(Fmt.bytes(f.gzipBytes).leftPad(9))"
+        }
+        if let index = files.first(where: { $0.name == "index.html" }) {
+            let verdict = index.gzipBytes <= Self.pageBudgetGzipBytes ? "within" : "OVER"
+            lines.append("  index.html loads nothing else: \(Fmt.bytes(index.gzipBytes)) gzipped, \(verdict) the \(Fmt.bytes(Self.pageBudgetGzipBytes)) budget")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension String {
+    fileprivate func leftPad(_ n: Int) -> String { count >= n ? self : String(repeating: " ", count: n - count) + self }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import InklingCore
+
+/// Everything a build reads, loaded and checked up front so that a bad input fails the
+/// build before anything is written.
+struct SiteInputs {
+    /// Template name (file name without `.mustache`) -> text, and asset file name -> text.
+    var templates: [String: String]
+    var assets: [String: String]
+    var modelBytes: Data
+    var model: ModelFile
+    var evaluation: Evaluation
+    var goldenJSON: String
+
+    /// The assets the templates inline; all are required.
+    static let requiredAssets = ["style.css", "card.css", "inkling.js", "numbers.js", "app.js", "check.js"]
+    static let requiredTemplates = ["index", "model-card", "check"]
+
+    static func load(model modelPath: String, evaluation evaluationPath: String, golden goldenPath: String,
+                     templates templatesPath: String) throws -> SiteInputs {
+        let modelBytes = try read(modelPath, what: "the model file (weights/model.json)")
+        let model: ModelFile
+        do { model = try ModelFile.decode(modelBytes, name: modelPath) } catch {
+            throw SiteError(file: modelPath, expected: "a valid model file (format v1)", found: "\(error)")
+        }
+
+        let evaluation: Evaluation
+        do { evaluation = try Evaluation.load(path: evaluationPath) } catch {
+            throw SiteError(file: evaluationPath, expected: "an evaluation written by `inkling evaluate --save`", found: "\(error)")
+        }
+        try check(evaluation, file: evaluationPath, modelBytes: modelBytes, modelPath: modelPath)
+
+        let goldenBytes = try read(goldenPath, what: "the golden values (weights/golden.json)")
+        guard let golden = String(data: goldenBytes, encoding: .utf8),
+              (try? JSONSerialization.jsonObject(with: goldenBytes)) is [String: Any] else {
+            throw SiteError(file: goldenPath, expected: "a JSON object written by `inkling golden`", found: "something else")
+        }
+
+        var templates: [String: String] = [:]
+        for name in requiredTemplates {
+            templates[name] = try readText("\(templatesPath)/\(name).mustache", what: "the \(name) page template")
+        }
+        var assets: [String: String] = [:]
+        for name in requiredAssets {
+            assets[name] = try readText("\(templatesPath)/assets/\(name)", what: "a page asset")
+        }
+        return SiteInputs(templates: templates, assets: assets, modelBytes: modelBytes, model: model,
+                          evaluation: evaluation, goldenJSON: golden)
+    }
+
+    /// The card prints these figures as facts about this model: refuse an evaluation of
+    /// another model or one whose numbers do not add up.
+    static func check(_ e: Evaluation, file: String, modelBytes: Data, modelPath: String) throws {
+        func fail(_ expected: String, _ found: String) -> SiteError { SiteError(file: file, expected: expected, found: found) }
+        if !e.modelSHA256.isEmpty {
+            let actual = Digest.hex(modelBytes)
+            guard e.modelSHA256 == actual else {
+                throw fail("an evaluation of \(modelPath) (sha256 \(actual.prefix(12))...; run `inkling evaluate --save \(file)`)",
+                           "one of another model (sha256 \(e.modelSHA256.prefix(12))...)")
+            }
+        }
+        guard e.confusion.count == 10, e.confusion.allSatisfy({ $0.count == 10 }) else {
+            throw fail("a 10x10 confusion matrix", "\(e.confusion.count) rows of \(e.confusion.map(\.count))")
+        }
+        guard e.perClassAccuracy.count == 10, e.perClassCount.count == 10 else {
+            throw fail("10 per-class figures", "\(e.perClassAccuracy.count) accuracies and \(e.perClassCount.count) counts")
+        }
+        let total = e.confusion.joined().reduce(0, +)
+        let diagonal = (0..<10).reduce(0) { $0 + e.confusion[$1][$1] }
+        guard total == e.count, diagonal == e.correct else {
+            throw fail("the confusion matrix to sum to count \(e.count) with \(e.correct) on the diagonal",
+                       "\(total) with \(diagonal) on the diagonal")
+        }
+        for m in e.misread {
+            guard let pixels = Data(base64Encoded: m.pixels), pixels.count == 784, (0...9).contains(m.label), (0...9).contains(m.predicted) else {
+                throw fail("misread digits with 784 base64 pixels and labels 0...9", "a bad entry for test image \(m.index)")
+            }
+        }
+    }
+
+    static func read(_ path: String, what: String) throws -> Data {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+            throw SiteError(file: path, expected: what, found: "no such file")
+        }
+        guard !isDir.boolValue, let data = FileManager.default.contents(atPath: path) else {
+            throw SiteError(file: path, expected: what, found: isDir.boolValue ? "a folder" : "an unreadable file")
+        }
+        return data
+    }
+
+    static func readText(_ path: String, what: String) throws -> String {
+        let data = try read(path, what: what)
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw SiteError(file: path, expected: "UTF-8 text (\(what))", found: "bytes that are not UTF-8")
+        }
+        return text
+    }
+}

@@ -1,0 +1,28 @@
+import ArgumentParser
+import Foundation
+import InklingSite
+
+/// `inkling build`: renders templates/ into site/ (thin: parses options, calls SiteBuilder).
+struct Build: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Render the offline site (templates/ -> site/) from the model, its evaluation and the golden values.",
+        discussion: """
+        Writes site/index.html (the digit recognizer, one self-contained file), \
+        site/model-card.html, site/check.html and site/golden.js. The output is byte-identical \
+        for the same inputs and replaces the old site in one step: a failed build leaves it intact.
+        """)
+
+    @Option(help: "The model file (format v1).") var model: String = "weights/model.json"
+    @Option(help: "The evaluation written by `inkling evaluate --save`.") var evaluation: String = "weights/evaluation.json"
+    @Option(help: "The golden values written by `inkling golden`.") var golden: String = "weights/golden.json"
+    @Option(help: "The template folder.") var templates: String = "templates"
+    @Option(help: "The output folder (replaced as a whole).") var out: String = "site"
+
+    func run() throws {
+        let start = Date()
+        let report = try SiteBuilder(model: model, evaluation: evaluation, golden: golden, templates: templates).build(to: out)
+        let ms = Date().timeIntervalSince(start) * 1000
+        print(report.summary)
+        print(String(format: "built %@ in %.0f ms", out, ms))
+    }
+}

@@ -1,0 +1,503 @@
+/* app.js: the page glue. Pointer input, drawing, and showing results.
+ *
+ * It computes nothing the libraries do: Inkling (inkling.js) preprocesses images and runs
+ * the network, InklingNumbers (numbers.js) groups strokes into glyphs, reads operators and
+ * does the arithmetic. Here: collect strokes, render them, call those, update the DOM.
+ *
+ * Units: strokes are stored in pad units, the pad being 1 unit tall (x in 0..aspect), so
+ * they survive resizing, zoom and devicePixelRatio changes. Points come from clientX/Y and
+ * the pad's getBoundingClientRect() at each event, which stays right under page zoom and
+ * CSS scaling. For the model, strokes are re-rendered black on white at READ_HEIGHT pixels
+ * per unit, whatever the screen: the same drawing gives the same input on every device.
+ */
+(function () {
+  'use strict';
+
+  var PEN = 0.08;          // pen width, pad units: about MNIST's stroke once a digit is scaled to 20 px
+  var READ_HEIGHT = 280;   // pixels per pad unit when rendering for the model
+  var OP_NAMES = { '+': 'plus', '-': 'minus', 'x': 'times', '/': 'divided by' };
+  var OP_SHOWN = { '+': '+', '-': '−', 'x': '×', '/': '÷' };
+
+  var $ = function (id) { return document.getElementById(id); };
+  var app = $('app'), pad = $('pad'), ctx = pad.getContext('2d');
+  var prediction = $('prediction'), status = $('status'), bars = $('bars'), preview = $('input-preview');
+  var numberBox = $('number'), numberDigits = $('number-digits'), calcBox = $('calc');
+
+  var model = null;
+  var unsureBelow = 0.8;
+  var mode = 'digit';
+  var strokes = [];        // [{ points: [[x, y], ...] }] in pad units
+  var drawing = null;      // { pointerId, stroke } while a pointer is down
+  var picture = null;      // an opened image (canvas) shown instead of strokes, digit mode only
+  var frameRequested = false;
+  var padAspect = 1;       // pad width / height
+  var barItems = [];
+  var insideMaps = null;   // [{ canvases: [...], index }] built on first use
+
+  // ------------------------------------------------------------------ start-up
+
+  function start() {
+    try {
+      var spec = JSON.parse($('model').textContent);
+      model = Inkling.loadModel(spec);
+      if (spec.calibration && typeof spec.calibration.unsure_below === 'number') unsureBelow = spec.calibration.unsure_below;
+    } catch (e) {
+      status.textContent = 'The model could not be loaded: ' + e.message;
+      app.dataset.ready = 'error';
+      return;
+    }
+    buildBars();
+    resizePad();
+    if (window.ResizeObserver) new ResizeObserver(resizePad).observe(pad);
+    else window.addEventListener('resize', resizePad);
+    bindInput();
+    update();
+    window.INKLING_TIMING = { firstPredictionMs: Math.round(performance.now() * 10) / 10 };
+    app.dataset.ready = 'true';
+  }
+
+  function buildBars() {
+    for (var d = 0; d < 10; d++) {
+      var li = document.createElement('li');
+      li.dataset.digit = String(d);
+      li.dataset.p = '0';
+      li.innerHTML = '<span class="digit"></span><span class="track"><span class="fill"></span></span><span class="pct">0%</span>';
+      li.querySelector('.digit').textContent = String(d);
+      bars.appendChild(li);
+      barItems.push({ li: li, fill: li.querySelector('.fill'), pct: li.querySelector('.pct') });
+    }
+  }
+
+  // ------------------------------------------------------------------ the pad
+
+  // Backing store at devicePixelRatio, so strokes are sharp on high-DPI screens.
+  function resizePad() {
+    var rect = pad.getBoundingClientRect();
+    var dpr = window.devicePixelRatio || 1;
+    var w = Math.max(1, Math.round(rect.width * dpr)), h = Math.max(1, Math.round(rect.height * dpr));
+    if (pad.width !== w || pad.height !== h) { pad.width = w; pad.height = h; }
+    padAspect = rect.height > 0 ? rect.width / rect.height : 1;
+    paint();
+  }
+
+  function padPoint(e, rect) {
+    return [(e.clientX - rect.left) / rect.height, (e.clientY - rect.top) / rect.height];
+  }
+
+  // Smooth strokes: quadratic curves through the midpoints of successive samples.
+  function traceStrokes(c, list, scale, dx, dy) {
+    c.lineWidth = PEN * scale;
+    c.lineCap = 'round';
+    c.lineJoin = 'round';
+    for (var i = 0; i < list.length; i++) {
+      var p = list[i].points;
+      c.beginPath();
+      if (p.length === 1) {
+        c.arc((p[0][0] + dx) * scale, (p[0][1] + dy) * scale, PEN * scale / 2, 0, 2 * Math.PI);
+        c.fill();
+        continue;
+      }
+      c.moveTo((p[0][0] + dx) * scale, (p[0][1] + dy) * scale);
+      for (var k = 1; k < p.length - 1; k++) {
+        var mx = (p[k][0] + p[k + 1][0]) / 2, my = (p[k][1] + p[k + 1][1]) / 2;
+        c.quadraticCurveTo((p[k][0] + dx) * scale, (p[k][1] + dy) * scale, (mx + dx) * scale, (my + dy) * scale);
+      }
+      var last = p[p.length - 1];
+      c.lineTo((last[0] + dx) * scale, (last[1] + dy) * scale);
+      c.stroke();
+    }
+  }
+
+  function paint() {
+    var css = getComputedStyle(app);
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, pad.width, pad.height);
+    if (picture) {
+      var s = Math.min(pad.width / picture.width, pad.height / picture.height);
+      var w = picture.width * s, h = picture.height * s;
+      ctx.drawImage(picture, (pad.width - w) / 2, (pad.height - h) / 2, w, h);
+    }
+    ctx.strokeStyle = ctx.fillStyle = css.getPropertyValue('--ink').trim() || '#000';
+    traceStrokes(ctx, strokes, pad.height, 0, 0);
+    app.dataset.drawn = strokes.length || picture ? 'true' : 'false';
+  }
+
+  // Renders strokes black on white for the model, the window (x0, y0, w, h) in pad units.
+  // The window is the whole pad (digit mode) or a pad-tall slice around one glyph (number
+  // modes), never a tight crop: a lone dot must stay small so preprocessing calls it blank.
+  function renderForModel(list, x0, y0, w, h) {
+    var canvas = document.createElement('canvas');
+    canvas.width = Math.max(1, Math.round(w * READ_HEIGHT));
+    canvas.height = Math.max(1, Math.round(h * READ_HEIGHT));
+    var c = canvas.getContext('2d', { willReadFrequently: true });
+    c.fillStyle = '#fff';
+    c.fillRect(0, 0, canvas.width, canvas.height);
+    c.strokeStyle = c.fillStyle = '#000';
+    traceStrokes(c, list, READ_HEIGHT, -x0, -y0);
+    return c.getImageData(0, 0, canvas.width, canvas.height);
+  }
+
+  // A pad-tall window around a glyph's box (wider if the glyph is).
+  function glyphWindow(box) {
+    var half = Math.max(0.5, (box.x1 - box.x0) / 2 + PEN);
+    var cx = (box.x0 + box.x1) / 2, y0 = Math.min(0, box.y0 - PEN), y1 = Math.max(1, box.y1 + PEN);
+    return { x0: cx - half, y0: y0, w: 2 * half, h: y1 - y0 };
+  }
+
+  // ------------------------------------------------------------------ input
+
+  function bindInput() {
+    pad.addEventListener('pointerdown', function (e) {
+      if (drawing || (e.pointerType === 'mouse' && e.button !== 0)) return;
+      e.preventDefault();
+      pad.setPointerCapture(e.pointerId);
+      if (picture) { picture = null; }
+      var stroke = { points: [padPoint(e, pad.getBoundingClientRect())] };
+      strokes.push(stroke);
+      drawing = { pointerId: e.pointerId, stroke: stroke };
+      schedule();
+    });
+    pad.addEventListener('pointermove', function (e) {
+      if (!drawing || e.pointerId !== drawing.pointerId) return;
+      var rect = pad.getBoundingClientRect();
+      var events = e.getCoalescedEvents ? e.getCoalescedEvents() : [];
+      if (!events.length) events = [e];
+      for (var i = 0; i < events.length; i++) drawing.stroke.points.push(padPoint(events[i], rect));
+      schedule();
+    });
+    var end = function (e) {
+      if (!drawing || e.pointerId !== drawing.pointerId) return;
+      if (pad.hasPointerCapture(e.pointerId)) pad.releasePointerCapture(e.pointerId);
+      drawing = null;
+      schedule();
+    };
+    pad.addEventListener('pointerup', end);
+    pad.addEventListener('pointercancel', end);
+
+    $('clear').addEventListener('click', clear);
+    $('undo').addEventListener('click', undo);
+    document.addEventListener('keydown', function (e) {
+      if (e.key === 'Escape') { clear(); e.preventDefault(); }
+      else if ((e.ctrlKey || e.metaKey) && !e.shiftKey && (e.key === 'z' || e.key === 'Z')) { undo(); e.preventDefault(); }
+    });
+    ['digit', 'number', 'calc'].forEach(function (m) {
+      $('mode-' + m).addEventListener('click', function () { setMode(m); });
+    });
+
+    $('file-input').addEventListener('change', function (e) {
+      if (e.target.files && e.target.files[0]) openImage(e.target.files[0]);
+      e.target.value = '';
+    });
+    var zone = document.documentElement;
+    zone.addEventListener('dragover', function (e) { e.preventDefault(); $('drop-zone').classList.add('dragging'); });
+    zone.addEventListener('dragleave', function () { $('drop-zone').classList.remove('dragging'); });
+    zone.addEventListener('drop', function (e) {
+      e.preventDefault();
+      $('drop-zone').classList.remove('dragging');
+      var f = e.dataTransfer && e.dataTransfer.files && e.dataTransfer.files[0];
+      if (f) openImage(f);
+    });
+    document.addEventListener('paste', function (e) {
+      var items = (e.clipboardData && e.clipboardData.items) || [];
+      for (var i = 0; i < items.length; i++) {
+        if (items[i].kind === 'file' && /^image\//.test(items[i].type)) { openImage(items[i].getAsFile()); e.preventDefault(); return; }
+      }
+    });
+  }
+
+  function clear() {
+    strokes = [];
+    drawing = null;
+    picture = null;
+    schedule();
+  }
+
+  function undo() {
+    if (picture) picture = null;
+    else if (strokes.length) strokes.pop();
+    drawing = null;
+    schedule();
+  }
+
+  function setMode(m) {
+    mode = m;
+    app.dataset.mode = m;
+    ['digit', 'number', 'calc'].forEach(function (k) { $('mode-' + k).setAttribute('aria-pressed', String(k === m)); });
+    $('mode-help').textContent = {
+      digit: 'One digit, as large as you like. You can also drop or paste an image.',
+      number: 'Write several digits side by side; each is read on its own, left to right.',
+      calc: 'Write a number, then + − × or ÷ (as x and /), then a number: 12+7, 9-4, 6x3, 8/0.',
+    }[m];
+    // The pad changes shape between modes: start the new mode on an empty pad.
+    strokes = [];
+    drawing = null;
+    picture = null;
+    resizePad();
+    schedule();
+  }
+
+  // An image file (picker, drop or paste) goes through the same Inkling.preprocess.
+  function openImage(file) {
+    var name = file.name || 'the pasted image';
+    var done = function (source, w, h) {
+      // Large photos are scaled so the longer side is at most 1024 px: plenty for a 28x28 input.
+      var s = Math.min(1, 1024 / Math.max(w, h));
+      var canvas = document.createElement('canvas');
+      canvas.width = Math.max(1, Math.round(w * s));
+      canvas.height = Math.max(1, Math.round(h * s));
+      canvas.getContext('2d').drawImage(source, 0, 0, canvas.width, canvas.height);
+      if (mode !== 'digit') setMode('digit');
+      strokes = [];
+      picture = canvas;
+      schedule();
+    };
+    var fail = function () { say('Could not open ' + name + ': it is not an image this browser can read.'); };
+    if (window.createImageBitmap) {
+      createImageBitmap(file).then(function (bmp) { done(bmp, bmp.width, bmp.height); }, fail);
+    } else {
+      var url = URL.createObjectURL(file), img = new Image();
+      img.onload = function () { URL.revokeObjectURL(url); done(img, img.naturalWidth, img.naturalHeight); };
+      img.onerror = function () { URL.revokeObjectURL(url); fail(); };
+      img.src = url;
+    }
+  }
+
+  // ------------------------------------------------------------------ reading
+
+  // At most one paint and one prediction per animation frame, however many events arrive.
+  function schedule() {
+    if (frameRequested) return;
+    frameRequested = true;
+    requestAnimationFrame(function () { frameRequested = false; update(); });
+  }
+
+  function update() {
+    paint();
+    if (mode === 'digit') readDigit();
+    else readGlyphs();
+  }
+
+  function readDigit() {
+    var image = null;
+    if (picture) image = picture.getContext('2d').getImageData(0, 0, picture.width, picture.height);
+    else if (strokes.length) image = renderForModel(strokes, 0, 0, padAspect, 1);
+    var pre = image ? Inkling.preprocess({ data: image.data, width: image.width, height: image.height }) : null;
+    if (!pre || pre.blank) { showBlank(pre); return; }
+    var out = model.predict(pre.input);
+    showDigit(out);
+    showDetails(pre.input, out);
+  }
+
+  // Number and calculator modes: each group of strokes is read on its own.
+  function readGlyphs() {
+    var groups = InklingNumbers.groupStrokes(strokes, PEN);
+    var glyphs = [], focus = null, lastStroke = strokes.length - 1;
+    for (var i = 0; i < groups.length; i++) {
+      var list = groups[i].strokes.map(function (k) { return strokes[k]; });
+      var op = mode === 'calc' ? InklingNumbers.classifyOperator(list, PEN) : null;
+      var win = glyphWindow(groups[i].box);
+      var image = renderForModel(list, win.x0, win.y0, win.w, win.h);
+      var pre = Inkling.preprocess({ data: image.data, width: image.width, height: image.height });
+      if (pre.blank && !op) continue;  // a speck, not a glyph
+      var out = pre.blank ? null : model.predict(pre.input);
+      var g = { op: op, digit: out ? out.digit : null, confidence: out ? out.confidence : 0,
+                unsure: out ? isUnsure(out) : true, out: out, input: pre.input };
+      glyphs.push(g);
+      if (groups[i].strokes.indexOf(lastStroke) >= 0) focus = g;
+    }
+    if (!glyphs.length) { showBlank(null); showNumber([]); showCalc(null); return; }
+
+    var parsed = mode === 'calc' ? InklingNumbers.parseExpression(glyphs) : null;
+    var opIndex = parsed && !parsed.error ? parsed.operatorIndex : -1;
+    var digits = glyphs.filter(function (g, k) { return k !== opIndex && g.out; });
+    showNumber(glyphs, opIndex);
+
+    var anyUnsure = digits.some(function (g) { return g.unsure; });
+    var text = digits.map(function (g) { return String(g.digit); }).join('');
+    if (mode === 'calc') {
+      showCalc(parsed);
+      var shown = parsed.error ? text : parsed.left + OP_SHOWN[parsed.op] + parsed.right;
+      setPrediction(parsed.error ? 'unsure' : anyUnsure ? 'unsure' : 'sure', '', minConfidence(digits), shown);
+    } else {
+      setPrediction(anyUnsure ? 'unsure' : 'sure', '', minConfidence(digits), text);
+      var doubt = digits.filter(function (g) { return g.unsure; }).map(function (g) { return topTwo(g.out).join(' or '); });
+      say(anyUnsure ? 'It reads ' + text + ', but not sure about ' + doubt.join(', ') + '?' : 'It reads ' + text);
+    }
+    var detail = focus && focus.out ? focus : digits[digits.length - 1];
+    if (detail) showDetails(detail.input, detail.out); else showDetails(null, null);
+  }
+
+  function minConfidence(list) {
+    return list.length ? Math.min.apply(null, list.map(function (g) { return g.confidence; })) : 0;
+  }
+
+  function isUnsure(out) {
+    return typeof out.unsure === 'boolean' ? out.unsure : out.confidence < unsureBelow;
+  }
+
+  function topTwo(out) {
+    var order = out.probabilities.map(function (p, d) { return [p, d]; }).sort(function (a, b) { return b[0] - a[0]; });
+    return [order[0][1], order[1][1]];
+  }
+
+  // ------------------------------------------------------------------ showing
+
+  function say(text) {
+    if (status.textContent !== text) status.textContent = text;
+  }
+
+  function setPrediction(state, digit, confidence, text) {
+    prediction.dataset.state = state;
+    prediction.dataset.digit = digit;
+    prediction.dataset.confidence = confidence.toFixed(4);
+    prediction.textContent = text;
+  }
+
+  function showBlank(pre) {
+    setPrediction('blank', '', 0, '·');
+    say(mode === 'digit' ? 'Draw a digit' : mode === 'number' ? 'Write a number' : 'Write a sum, like 12+7');
+    showDetails(pre ? pre.input : null, null);
+    if (mode !== 'digit') { showNumber([]); showCalc(null); }
+  }
+
+  function showDigit(out) {
+    var unsure = isUnsure(out), pct = Math.round(out.confidence * 100);
+    setPrediction(unsure ? 'unsure' : 'sure', String(out.digit), out.confidence, String(out.digit));
+    if (unsure) {
+      var two = topTwo(out);
+      say('Not sure: ' + two[0] + ' or ' + two[1] + '?');
+    } else {
+      say('It\u2019s a ' + out.digit + ' (' + pct + '%)');
+    }
+  }
+
+  function showNumber(glyphs, opIndex) {
+    var digits = glyphs.filter(function (g, k) { return k !== opIndex && g.out; });
+    numberBox.dataset.value = digits.map(function (g) { return String(g.digit); }).join('');
+    numberDigits.textContent = '';
+    glyphs.forEach(function (g, k) {
+      var li = document.createElement('li'), b = document.createElement('b'), small = document.createElement('small');
+      if (k === opIndex) {
+        li.dataset.op = g.op;
+        b.textContent = OP_SHOWN[g.op];
+        small.textContent = OP_NAMES[g.op];
+      } else if (g.out) {
+        li.dataset.digit = String(g.digit);
+        li.dataset.confidence = g.confidence.toFixed(4);
+        li.dataset.unsure = String(g.unsure);
+        b.textContent = String(g.digit);
+        small.textContent = g.unsure ? 'not sure' : Math.round(g.confidence * 100) + '%';
+      } else {
+        return;
+      }
+      li.appendChild(b); li.appendChild(small);
+      numberDigits.appendChild(li);
+    });
+  }
+
+  function showCalc(parsed) {
+    if (!parsed) {
+      calcBox.dataset.expression = '';
+      calcBox.dataset.value = '';
+      $('calc-expression').textContent = '–';
+      $('calc-value').textContent = '?';
+      return;
+    }
+    if (parsed.error) {
+      calcBox.dataset.expression = '';
+      calcBox.dataset.value = '';
+      $('calc-expression').textContent = '–';
+      $('calc-value').textContent = '?';
+      say(parsed.error);
+      return;
+    }
+    var result = InklingNumbers.evaluate(parsed.left, parsed.op, parsed.right);
+    calcBox.dataset.expression = parsed.expression;
+    calcBox.dataset.value = result.value;
+    var shown = parsed.left + ' ' + OP_SHOWN[parsed.op] + ' ' + parsed.right;
+    $('calc-expression').textContent = shown;
+    $('calc-value').textContent = result.error ? result.value + ' (' + result.error.toLowerCase() + ')' : result.value;
+    say(result.error ? shown + ': ' + result.error.toLowerCase() + ', the result is undefined'
+                     : shown + ' = ' + result.value);
+  }
+
+  // Bars, the 28x28 preview and the feature maps for one input (null: empty).
+  function showDetails(input, out) {
+    var probs = out ? out.probabilities : null;
+    var top = out ? out.digit : -1;
+    for (var d = 0; d < 10; d++) {
+      var p = probs ? probs[d] : 0, item = barItems[d];
+      item.li.dataset.p = p.toFixed(4);
+      item.li.classList.toggle('top', d === top);
+      item.fill.style.transform = 'scaleX(' + p.toFixed(4) + ')';
+      item.pct.textContent = (p * 100).toFixed(p >= 0.995 || p < 0.005 ? 0 : 1) + '%';
+      item.li.setAttribute('aria-label', d + ': ' + Math.round(p * 100) + '%');
+    }
+    drawPreview(input);
+    drawInside(input);
+  }
+
+  // The model's input as a picture, ink dark on paper (input 1 = ink).
+  function drawPreview(input) {
+    var c = preview.getContext('2d'), img = c.createImageData(28, 28);
+    for (var i = 0; i < 784; i++) {
+      var v = input ? 255 - Math.round(255 * Math.min(1, Math.max(0, input[i]))) : 255;
+      img.data[4 * i] = img.data[4 * i + 1] = img.data[4 * i + 2] = v;
+      img.data[4 * i + 3] = 255;
+    }
+    c.putImageData(img, 0, 0);
+  }
+
+  // "Look inside": every channel of every convolution layer's output, orange for positive
+  // responses and blue for negative ones, scaled by the layer's largest magnitude.
+  function drawInside(input) {
+    if (!model.activations) return;
+    var acts = model.activations(input || new Float32Array(784));
+    var convs = acts.filter(function (a) { return a.shape && a.shape.length === 3 && /conv/i.test(a.type || a.layer || a.name || ''); });
+    if (!insideMaps) insideMaps = buildInside(convs);
+    for (var l = 0; l < convs.length && l < insideMaps.length; l++) {
+      var a = convs[l], C = a.shape[0], H = a.shape[1], W = a.shape[2], v = a.values;
+      var peak = 1e-6;
+      for (var i = 0; i < v.length; i++) peak = Math.max(peak, Math.abs(v[i]));
+      for (var ch = 0; ch < C; ch++) {
+        var canvas = insideMaps[l][ch], c = canvas.getContext('2d'), img = c.createImageData(W, H);
+        for (var k = 0; k < H * W; k++) {
+          var x = input ? v[ch * H * W + k] / peak : 0;
+          var pos = Math.max(0, x), neg = Math.max(0, -x);
+          img.data[4 * k] = Math.round(255 * (1 - 0.15 * pos - 0.9 * neg));
+          img.data[4 * k + 1] = Math.round(255 * (1 - 0.55 * pos - 0.55 * neg));
+          img.data[4 * k + 2] = Math.round(255 * (1 - 0.95 * pos - 0.2 * neg));
+          img.data[4 * k + 3] = 255;
+        }
+        c.putImageData(img, 0, 0);
+      }
+    }
+  }
+
+  function buildInside(convs) {
+    var root = $('inside'), maps = [];
+    convs.forEach(function (a, l) {
+      var section = document.createElement('div'), h = document.createElement('h3'), row = document.createElement('div');
+      section.className = 'layer-maps';
+      section.dataset.layer = a.layer || a.name || ('conv' + (l + 1));
+      h.textContent = (a.layer || a.name || 'convolution ' + (l + 1)) + ': ' + a.shape[0] + ' maps of ' + a.shape[1] + '×' + a.shape[2];
+      row.className = 'maps';
+      var canvases = [];
+      for (var ch = 0; ch < a.shape[0]; ch++) {
+        var c = document.createElement('canvas');
+        c.width = a.shape[2]; c.height = a.shape[1];
+        c.setAttribute('aria-label', section.dataset.layer + ' map ' + (ch + 1));
+        c.setAttribute('role', 'img');
+        row.appendChild(c);
+        canvases.push(c);
+      }
+      section.appendChild(h); section.appendChild(row);
+      root.appendChild(section);
+      maps.push(canvases);
+    });
+    return maps;
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
+})();
