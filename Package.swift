@@ -26,7 +26,7 @@ let package = Package(
         // templates/ -> site/: page, model card, SVG charts.
         .target(
             name: "InklingSite",
-            dependencies: ["InklingCore", .product(name: "Mustache", package: "swift-mustache")]
+            dependencies: ["InklingCore", "CZlib", .product(name: "Mustache", package: "swift-mustache")]
         ),
         // The command-line tool: one file per subcommand.
         .executableTarget(

@@ -25,17 +25,24 @@ public enum HTML {
     /// element. In valid JSON `<` only occurs inside strings, where `\u003c` means the same.
     /// U+2028/2029 are escaped too so the text is also a valid JavaScript expression.
     public static func scriptSafeJSON(_ json: String) -> String {
-        var out = ""
-        out.reserveCapacity(json.utf8.count)
-        for c in json.unicodeScalars {
-            switch c {
-            case "<": out += "\\u003c"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
-            default: out.unicodeScalars.append(c)
+        // Byte loop over UTF-8: golden.json is megabytes, and this keeps the build fast.
+        var out = [UInt8]()
+        out.reserveCapacity(json.utf8.count + 64)
+        let bytes = Array(json.utf8)
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == 0x3C {  // "<"
+                out.append(contentsOf: Array("\\u003c".utf8))
+            } else if b == 0xE2, i + 2 < bytes.count, bytes[i + 1] == 0x80, bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9 {
+                out.append(contentsOf: Array((bytes[i + 2] == 0xA8 ? "\\u2028" : "\\u2029").utf8))
+                i += 2
+            } else {
+                out.append(b)
             }
+            i += 1
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Script or style source made safe to inline: a literal `</script` or `</style` inside

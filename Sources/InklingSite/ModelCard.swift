@@ -33,11 +33,13 @@ enum ModelCard {
             title: "Training loss per epoch", id: "loss", series: [("curve-a", "train loss", losses)],
             yMin: 0, yMax: niceCeil(lossMax), yFormat: { Fmt.fixed($0, 3) })
         let train = history.map { Double($0.trainAccuracy) }, test = history.map { Double($0.testAccuracy) }
-        let accMin = floor(((train + test).min() ?? 0.9) * 100 - 0.5) / 100
+        // Four equal steps down from 100%, each a round size, low enough to show every point.
+        let lowest = (train + test).min() ?? 0.9
+        let step = [0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25].first { 1 - 4 * $0 <= lowest } ?? 0.25
         let accuracyChart = SVGCharts.lineChart(
             title: "Accuracy per epoch (train and test)", id: "acc",
             series: [("curve-a", "train", train), ("curve-b", "test", test)],
-            yMin: max(0, min(accMin, 0.99)), yMax: 1, yFormat: { Fmt.percent($0, 1) })
+            yMin: 1 - 4 * step, yMax: 1, yFormat: { Fmt.percent($0, step < 0.01 ? 2 : 1) })
 
         let layers: [[String: Any]] = model.layers.map { l in
             var detail = ""
@@ -68,7 +70,7 @@ enum ModelCard {
             "weights_sha256": Digest.hex(modelBytes),
             "dtype": Set(model.tensors.values.map { $0.dtype.rawValue }).sorted().joined(separator: ", "),
             "layers": layers,
-            "command": t.command, "seed": String(t.seed), "epochs": t.epochs, "batch_size": t.batchSize,
+            "command": t.command, "seed": String(t.seed), "epochs": t.epochs == 1 ? "1 epoch" : "\(t.epochs) epochs", "batch_size": t.batchSize,
             "optimizer": t.optimizer, "schedule": t.learningRateSchedule, "weight_decay": Fmt.fixed(Double(t.weightDecay), 6),
             "dropout": Fmt.fixed(Double(t.dropout), 2), "augmentation": t.augmentation, "architecture": t.architecture,
             "train_count": Fmt.grouped(t.trainCount), "threads": t.threads,

@@ -43,7 +43,7 @@ enum SVGCharts {
     /// values); all share the y range [yMin, yMax].
     static func lineChart(title: String, id: String, series: [(cls: String, label: String, values: [Double])],
                           yMin: Double, yMax: Double, yFormat: (Double) -> String) -> String {
-        let width = 340, height = 200, left = 52, right = 12, top = 14, bottom = 34
+        let width = 340, height = 212, left = 52, right = 12, top = 30, bottom = 34
         let plotW = Double(width - left - right), plotH = Double(height - top - bottom)
         let epochs = series.map(\.values.count).max() ?? 0
         let span = yMax > yMin ? yMax - yMin : 1
@@ -69,10 +69,10 @@ enum SVGCharts {
                 let xy = p.split(separator: ",")
                 s += "<circle class=\"dot \(line.cls)\" cx=\"\(xy[0])\" cy=\"\(xy[1])\" r=\"2.5\"/>"
             }
-            // Legend, top right, one row per series.
-            let ly = top + 12 + 16 * k
-            s += "<line class=\"curve \(line.cls)\" x1=\"\(width - right - 110)\" x2=\"\(width - right - 94)\" y1=\"\(ly - 4)\" y2=\"\(ly - 4)\"/>"
-            s += "<text class=\"legend\" x=\"\(width - right - 90)\" y=\"\(ly)\">\(HTML.escape(line.label))</text>"
+            // Legend above the plot, left to right, so it never covers a curve.
+            let lx = left + 90 * k
+            s += "<line class=\"curve \(line.cls)\" x1=\"\(lx)\" x2=\"\(lx + 16)\" y1=\"10\" y2=\"10\"/>"
+            s += "<text class=\"legend\" x=\"\(lx + 20)\" y=\"14\">\(HTML.escape(line.label))</text>"
         }
         return s + "</svg>"
     }

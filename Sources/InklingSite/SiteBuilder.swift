@@ -48,7 +48,9 @@ public struct SiteBuilder {
             "weights_sha256": card["weights_sha256"]!, "unsure_below": card["unsure_below"]!,
         ]
         func page(_ name: String, _ extra: [String: Any]) throws -> String {
-            let html = library.render(common.merging(extra) { $1 }, withTemplate: name) ?? ""
+            let context = common.merging(extra) { $1 }
+            try TemplateNames.check(inputs.templates[name]!, context: context, file: "\(templatesPath)/\(name).mustache")
+            let html = library.render(context, withTemplate: name) ?? ""
             return try ContentSecurityPolicy.apply(to: html, file: "\(templatesPath)/\(name).mustache",
                                                    extraScriptSources: name == "check" ? ["'self'"] : [])
         }

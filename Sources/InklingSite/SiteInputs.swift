@@ -21,12 +21,14 @@ struct SiteInputs {
         let modelBytes = try read(modelPath, what: "the model file (weights/model.json)")
         let model: ModelFile
         do { model = try ModelFile.decode(modelBytes, name: modelPath) } catch {
-            throw SiteError(file: modelPath, expected: "a valid model file (format v1)", found: "\(error)")
+            throw SiteError(file: modelPath, expected: "a valid model file (format v1)", found: problem(error, file: modelPath))
         }
 
+        _ = try read(evaluationPath, what: "the evaluation (weights/evaluation.json, from `inkling evaluate --save`)")
         let evaluation: Evaluation
         do { evaluation = try Evaluation.load(path: evaluationPath) } catch {
-            throw SiteError(file: evaluationPath, expected: "an evaluation written by `inkling evaluate --save`", found: "\(error)")
+            throw SiteError(file: evaluationPath, expected: "an evaluation written by `inkling evaluate --save`",
+                            found: problem(error, file: evaluationPath))
         }
         try check(evaluation, file: evaluationPath, modelBytes: modelBytes, modelPath: modelPath)
 
@@ -76,6 +78,12 @@ struct SiteInputs {
                 throw fail("misread digits with 784 base64 pixels and labels 0...9", "a bad entry for test image \(m.index)")
             }
         }
+    }
+
+    /// Another reader's error text without its own "<file>: " prefix, which ours repeats.
+    static func problem(_ error: Error, file: String) -> String {
+        let text = "\(error)"
+        return text.hasPrefix(file + ": ") ? String(text.dropFirst(file.count + 2)) : text
     }
 
     static func read(_ path: String, what: String) throws -> Data {

@@ -19,10 +19,12 @@ struct Build: ParsableCommand {
     @Option(help: "The output folder (replaced as a whole).") var out: String = "site"
 
     func run() throws {
-        let start = Date()
-        let report = try SiteBuilder(model: model, evaluation: evaluation, golden: golden, templates: templates).build(to: out)
-        let ms = Date().timeIntervalSince(start) * 1000
-        print(report.summary)
-        print(String(format: "built %@ in %.0f ms", out, ms))
+        try reportingErrors {
+            let start = Date()
+            let report = try SiteBuilder(model: model, evaluation: evaluation, golden: golden, templates: templates).build(to: out)
+            let ms = Date().timeIntervalSince(start) * 1000
+            print(report.summary)
+            print(String(format: "built %@ in %.0f ms", out, ms))
+        }
     }
 }

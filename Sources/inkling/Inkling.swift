@@ -9,6 +9,6 @@ struct Inkling: ParsableCommand {
         Typical flow: `inkling train` -> weights/model.json; `inkling evaluate --save`; `inkling golden`;
         `inkling build` -> site/. Open site/index.html from disk, or host site/ anywhere.
         """,
-        subcommands: [Train.self, Evaluate.self, Info.self, Bench.self, Build.self]
+        subcommands: [Train.self, Evaluate.self, Info.self, Bench.self, Predict.self, Golden.self, Build.self]
     )
 }

@@ -117,6 +117,9 @@ final class PNGDecoderTests: XCTestCase {
         var flipped = data
         flipped[idat.offset + 8 + idat.length / 2] ^= 0x10
         assertRefused(flipped, .corrupt, containing: ["IDAT CRC mismatch"])
+        var crcOnly = data
+        crcOnly[idat.offset + 8 + idat.length + 3] ^= 0x01
+        assertRefused(crcOnly, .corrupt, containing: ["IDAT CRC mismatch"])
     }
 
     /// The simplified API assumes 16-bit files without gAMA are linear and would brighten
@@ -197,6 +200,11 @@ final class PNGDecoderTests: XCTestCase {
         let idat = try XCTUnwrap(PNGBytes.chunks(data).first { $0.type == "IDAT" })
         data[idat.offset + 8 + idat.length / 2] ^= 0x10
         assertRefused(data, .corrupt, containing: ["corrupt", "CRC"])
+
+        // Only the stored CRC is wrong, the zlib stream is intact: only a CRC check finds it.
+        var crcOnly = goodFile
+        crcOnly[idat.offset + 8 + idat.length + 3] ^= 0x01
+        assertRefused(crcOnly, .corrupt, containing: ["CRC"])
 
         var header = goodFile
         header[17] ^= 0x01  // a byte of the width

@@ -46,7 +46,7 @@ final class SiteBuildTests: XCTestCase {
         }
         XCTAssertFalse(html.contains("type=\"module\""), "ES modules do not load from file://")
         XCTAssertFalse(html.contains("fetch("), "the page must not fetch (file:// forbids it)")
-        XCTAssertFalse(html.contains("golden.js"), "index.html must not load the golden values")
+        XCTAssertFalse(html.contains("INKLING_GOLDEN ="), "index.html must not load the golden values")
         // The model is inlined as the JSON data block the app reads, equal to the file.
         let json = try XCTUnwrap(Self.matches(#"<script type="application/json" id="model">([\s\S]*?)</script>"#, in: html).first)
         let inlined = try ModelFile.decode(Data(json.utf8), name: "inlined")
@@ -132,12 +132,25 @@ final class SiteBuildTests: XCTestCase {
         let noTemplates = dir.appendingPathComponent("templates").path
         try FileManager.default.createDirectory(atPath: noTemplates, withIntermediateDirectories: true)
         XCTAssertEqual(message(SiteBuilder(model: f.model, evaluation: f.evaluation, golden: f.golden, templates: noTemplates)),
-                       "\(noTemplates)/check.mustache: expected the check page template, found no such file")
+                       "\(noTemplates)/index.mustache: expected the index page template, found no such file")
 
         let out = dir.appendingPathComponent("a-file").path
         try Data().write(to: URL(fileURLWithPath: out))
         XCTAssertThrowsError(try f.builder().build(to: out)) { error in
             XCTAssertEqual("\(error)", "\(out): expected a folder (or nothing) to write the site into, found a file")
+        }
+    }
+
+    func testTemplateNameTheRendererLacksIsRefused() throws {
+        let f = try Fixture.make()
+        let copy = Fixture.tempDir("names").appendingPathComponent("t")
+        try FileManager.default.copyItem(atPath: f.templates, toPath: copy.path)
+        let card = copy.appendingPathComponent("model-card.mustache")
+        let text = try String(contentsOf: card, encoding: .utf8).replacingOccurrences(of: "{{accuracy}}", with: "{{acuracy}}")
+        try text.write(to: card, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try f.builder(templates: copy.path).render()) { error in
+            XCTAssertTrue("\(error)".hasPrefix("\(card.path): expected only names the renderer provides"), "\(error)")
+            XCTAssertTrue("\(error)".hasSuffix("found {{acuracy}}, which it does not"), "\(error)")
         }
     }
 

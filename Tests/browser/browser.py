@@ -12,11 +12,14 @@ import time
 from selenium import webdriver
 from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.actions import interaction
 from selenium.webdriver.common.actions.action_builder import ActionBuilder
 from selenium.webdriver.common.actions.pointer_input import PointerInput
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
+
+from tracing import length, resample
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
@@ -186,10 +189,13 @@ class App:
             const p = arguments[0]; p.scrollIntoView({block: 'center', inline: 'center'});
             const r = p.getBoundingClientRect(); return [r.left, r.top, r.width, r.height];""", self.el("#pad"))
 
-    def draw(self, strokes, kind="mouse", step=4.0, pause_between=0.0):
+    def draw(self, strokes, kind="mouse", step=None, pause_between=0.0):
         """Draw strokes given in #pad CSS pixels (origin top-left) with a real pointer of
-        kind mouse, touch or pen: down, moves every `step` px, up, per stroke."""
-        from tracing import resample
+        kind mouse, touch or pen: down, a move every `step` px, up, per stroke.
+        By default a digit gets about 60 moves whatever its size, as a person draws one
+        in about a second at 60 Hz (so `step` is 4-16 px)."""
+        if step is None:
+            step = min(16.0, max(4.0, sum(length(s) for s in strokes) / 60))
         left, top, width, height = self.pad_rect()
         pointer = PointerInput(POINTER_KINDS[kind], kind)
         builder = ActionBuilder(self.driver, mouse=pointer, duration=0)
@@ -216,14 +222,12 @@ class App:
 
     def click(self, selector):
         """A real mouse click on the element's centre."""
-        from selenium.webdriver.common.action_chains import ActionChains
         el = self.el(selector)
         self.js("arguments[0].scrollIntoView({block: 'center'});", el)
         ActionChains(self.driver, duration=0).move_to_element(el).click().perform()
 
     def keys(self, *keys, modifier=None):
         """Real key presses sent to the focused document."""
-        from selenium.webdriver.common.action_chains import ActionChains
         chain = ActionChains(self.driver, duration=0)
         if modifier:
             chain.key_down(modifier)

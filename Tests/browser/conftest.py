@@ -4,7 +4,6 @@ page per test, and the figures (timings, pass rates, misses) printed at the end.
 Every test that opens the app also checks, on teardown, that the page made no network
 request and logged no console error: offline-and-clean is asserted everywhere, not once.
 """
-import json
 import os
 
 import pytest

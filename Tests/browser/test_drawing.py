@@ -3,6 +3,8 @@
 MNIST test digits are traced into pen strokes (tracing.py) and drawn at several sizes
 and positions with the mouse; hand-designed strokes are drawn with a pen. Each set must
 read at least 9 of 10 digits right; every miss is reported."""
+import re
+
 import pytest
 
 import handpaths
@@ -33,11 +35,25 @@ def read_digits(app, drawings, kind, what):
         got = app.settled_prediction()
         ok = got["state"] != "blank" and got["digit"] == str(label)
         lines.append(f"{label}->{got['digit'] or '-'}")
+        said_plainly(got, desc)
         if not ok:
             misses.append(f"{desc}: expected {label}, found {got['digit'] or 'nothing'} "
                           f"(state {got['state']}, confidence {got['confidence'] or '-'}, status {got['status']!r})")
     record(f"draw {what}: {10 - len(misses)}/10 correct [{' '.join(lines)}]" + "".join(f"\n    miss: {m}" for m in misses))
     return misses
+
+
+def said_plainly(got, where):
+    """#status says what #prediction shows: "It's a 7 (97%)" when sure, "Not sure: 4 or 9?" when unsure."""
+    status = (got["status"] or "").replace("\u2019", "'")
+    if got["state"] == "sure":
+        m = re.search(r"It's a (\d) \((\d+)%\)", status)
+        assert m and m.group(1) == got["digit"] and got["text"] == got["digit"], \
+            f"{where}: expected #status \"It's a {got['digit']} (NN%)\" and the large digit {got['digit']}, found {got}"
+        assert abs(int(m.group(2)) - 100 * float(got["confidence"])) <= 1, f"{where}: expected the % to match data-confidence, found {got}"
+    elif got["state"] == "unsure":
+        m = re.search(r"Not sure: (\d) or (\d)\?", status)
+        assert m and got["digit"] in m.groups(), f"{where}: expected #status \"Not sure: A or B?\" naming {got['digit']}, found {got}"
 
 
 @pytest.mark.parametrize("name,size,cx,cy,instance", PLACEMENTS, ids=[p[0] for p in PLACEMENTS])
@@ -74,3 +90,46 @@ def test_a_single_dot_is_blank_not_a_guess(app):
     app.draw([[(w / 2, h / 2), (w / 2 + 1, h / 2)]])
     got = app.settled_prediction()
     assert got["state"] == "blank", f"expected a single dot to give state blank, found {got}"
+
+
+def test_look_inside_shows_feature_maps_of_the_drawing(app):
+    def maps():
+        return app.js("""
+            return Array.from(document.querySelectorAll('#inside canvas')).map(c => {
+                const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                let sum = 0; for (let i = 0; i < d.length; i += 4) sum += d[i] + d[i + 1] + d[i + 2];
+                return sum; });""")
+    empty = maps()
+    assert len(empty) >= 2, f"expected #inside to hold a small canvas per feature map, found {len(empty)}"
+    _, _, w, h = app.pad_rect()
+    app.draw(tracing.place(handpaths.glyph(8), w / 2, h / 2, 0.6 * min(w, h)))
+    app.settled_prediction()
+    drawn = maps()
+    changed = sum(1 for a, b in zip(empty, drawn) if a != b)
+    assert changed >= len(drawn) // 2, f"expected most feature maps to change for a drawn 8, found {changed} of {len(drawn)}"
+
+
+@pytest.mark.parametrize("condition", ["page zoom 150%", "devicePixelRatio 2", "CSS-scaled pad"])
+def test_drawing_lands_right_under_zoom_and_scaling(driver, index_url, condition):
+    from conftest import CleanCheck
+    import browser
+    check = CleanCheck(driver)
+    if condition == "devicePixelRatio 2":
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                               {"width": 1280, "height": 900, "deviceScaleFactor": 2, "mobile": False})
+    try:
+        app = browser.App(driver, index_url).open()
+        if condition == "page zoom 150%":
+            app.js("document.documentElement.style.zoom = '1.5';")
+        elif condition == "CSS-scaled pad":
+            app.js("const p = document.querySelector('#pad'); p.style.transformOrigin = '0 0'; p.style.transform = 'scale(0.75)';")
+        app.frames(3)
+        _, _, w, h = app.pad_rect()
+        for d in (5, 2):
+            app.clear()
+            app.draw(tracing.place(handpaths.glyph(d), w / 2, h / 2, 0.6 * min(w, h)))
+            got = app.settled_prediction()
+            assert got["digit"] == str(d), f"{condition}: expected a drawn {d} to read {d}, found {got}"
+        check.verify(index_url)
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})

@@ -21,3 +21,23 @@ def test_golden_check_passes_in_the_page(driver):
     record(f"golden check (file://): {status}: {' '.join(text.split())[:300]}")
     assert status == "pass", f"{url}: expected #golden-result[data-status=pass], found {status}: {text}"
     check.verify(url)
+
+
+def test_golden_check_fails_when_a_value_drifts(driver, tmp_path):
+    """The in-page check can fail: one logit of one case moved by 1e-2 (100x its tolerance)."""
+    import json
+    import shutil
+    check_html = site_file("check.html")
+    with open(site_file("golden.js"), encoding="utf-8") as f:
+        text = f.read().strip()
+    prefix = "window.INKLING_GOLDEN = "
+    assert text.startswith(prefix) and text.endswith(";"), \
+        f"golden.js: expected 'window.INKLING_GOLDEN = {{...}};', found {text[:40]!r}...{text[-20:]!r}"
+    golden = json.loads(text[len(prefix):-1])
+    case = golden["cases"][0]
+    case["logits"][0] += 1e-2
+    shutil.copy(check_html, tmp_path / "check.html")
+    (tmp_path / "golden.js").write_text(prefix + json.dumps(golden) + ";\n", encoding="utf-8")
+    status, shown = run_check(driver, browser.file_url(str(tmp_path / "check.html")))
+    assert status == "fail", f"expected a drifted logit to make the check fail, found {status}: {shown}"
+    assert case["name"] in shown or "logits" in shown, f"expected the message to name the case or field, found {shown}"

@@ -68,6 +68,9 @@ def test_calculator(app, text, expression, value):
     got = app.settled(lambda: calc_state(app))
     assert got and got["expression"] == expression and got["value"] == value, \
         f"expected #calc expression {expression!r} = {value!r}, found {got}"
+    if text == "12+7":
+        from test_screens import save_screenshots
+        save_screenshots(app.driver, "desktop-calc")
 
 
 def test_calculator_division_by_zero_is_said_plainly(app):

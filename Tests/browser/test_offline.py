@@ -12,7 +12,7 @@ import pytest
 import browser
 import handpaths
 import tracing
-from conftest import REPO, SITE, CleanCheck, record, site_file
+from conftest import SITE, CleanCheck, record, site_file
 from test_golden import run_check
 
 
@@ -59,8 +59,10 @@ def test_a_full_session_stays_offline_and_small(driver, index_url, tmp_path):
 
 @pytest.fixture(scope="module")
 def server():
-    """python3 -m http.server on 127.0.0.1 serving the repo root, so the site lives under /site/."""
-    proc = subprocess.Popen([sys.executable, "-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", REPO],
+    """python3 -m http.server on 127.0.0.1 serving the site's parent (the repo root), so the
+    site lives under a sub-path (/site/), as on a static host."""
+    proc = subprocess.Popen([sys.executable, "-u", "-m", "http.server", "0", "--bind", "127.0.0.1",
+                             "--directory", os.path.dirname(SITE)],
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         line = proc.stdout.readline()
@@ -75,8 +77,7 @@ def server():
 
 def test_served_from_a_sub_path(driver, server):
     site_file("index.html")
-    rel = os.path.relpath(SITE, REPO)
-    base = f"{server}/{rel}/"
+    base = f"{server}/{os.path.basename(SITE)}/"
     check = CleanCheck(driver, allowed=[base])
     app = browser.App(driver, base + "index.html").open()
     _, _, w, h = app.pad_rect()

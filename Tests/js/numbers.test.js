@@ -142,6 +142,8 @@ test('parseExpression never takes the first or last glyph as operator, and prefe
   assert.equal(N.parseExpression([g(4), g(1, '/'), g(null, '+'), g(5)]).expression, '41+5');
   assert.ok(N.parseExpression([g(4), g(2)]).error);
   assert.ok(N.parseExpression([g(4), g(2), g(5)]).error.includes('No operator'));
+  // A glyph that is neither the operator nor a read digit makes the sum unreadable.
+  assert.ok(N.parseExpression([g(null, '-'), g(2), g(null, '+'), g(5)]).error.includes('every digit'));
 });
 
 test('evaluate: exact integer arithmetic', () => {

@@ -37,6 +37,7 @@
   // ------------------------------------------------------------------ start-up
 
   function start() {
+    var t0 = performance.now();
     try {
       var spec = JSON.parse($('model').textContent);
       model = Inkling.loadModel(spec);
@@ -46,15 +47,20 @@
       app.dataset.ready = 'error';
       return;
     }
+    var t1 = performance.now();
     buildBars();
     resizePad();
     if (window.ResizeObserver) new ResizeObserver(resizePad).observe(pad);
     else window.addEventListener('resize', resizePad);
     bindInput();
     update();
-    window.INKLING_TIMING = { firstPredictionMs: Math.round(performance.now() * 10) / 10 };
+    var t2 = performance.now();
+    // firstPredictionMs counts from navigation start: parsing, model load and first prediction.
+    window.INKLING_TIMING = { firstPredictionMs: round1(t2), modelLoadMs: round1(t1 - t0), firstUpdateMs: round1(t2 - t1) };
     app.dataset.ready = 'true';
   }
+
+  function round1(ms) { return Math.round(ms * 10) / 10; }
 
   function buildBars() {
     for (var d = 0; d < 10; d++) {
@@ -183,6 +189,8 @@
     ['digit', 'number', 'calc'].forEach(function (m) {
       $('mode-' + m).addEventListener('click', function () { setMode(m); });
     });
+
+    if (darkScheme.addEventListener) darkScheme.addEventListener('change', schedule);  // repaint in the new colours
 
     $('file-input').addEventListener('change', function (e) {
       if (e.target.files && e.target.files[0]) openImage(e.target.files[0]);
@@ -354,7 +362,7 @@
   }
 
   function showBlank(pre) {
-    setPrediction('blank', '', 0, '·');
+    setPrediction('blank', '', 0, '–');
     say(mode === 'digit' ? 'Draw a digit' : mode === 'number' ? 'Write a number' : 'Write a sum, like 12+7');
     showDetails(pre ? pre.input : null, null);
     if (mode !== 'digit') { showNumber([]); showCalc(null); }
@@ -428,7 +436,7 @@
     for (var d = 0; d < 10; d++) {
       var p = probs ? probs[d] : 0, item = barItems[d];
       item.li.dataset.p = p.toFixed(4);
-      item.li.classList.toggle('top', d === top);
+      item.li.classList.toggle('best', d === top);
       item.fill.style.transform = 'scaleX(' + p.toFixed(4) + ')';
       item.pct.textContent = (p * 100).toFixed(p >= 0.995 || p < 0.005 ? 0 : 1) + '%';
       item.li.setAttribute('aria-label', d + ': ' + Math.round(p * 100) + '%');
@@ -437,11 +445,15 @@
     drawInside(input);
   }
 
-  // The model's input as a picture, ink dark on paper (input 1 = ink).
+  // Light ink on dark in the dark scheme (as MNIST itself looks), dark ink on paper otherwise.
+  var darkScheme = window.matchMedia ? window.matchMedia('(prefers-color-scheme: dark)') : { matches: false };
+
+  // The model's input as a picture (input 1 = ink).
   function drawPreview(input) {
-    var c = preview.getContext('2d'), img = c.createImageData(28, 28);
+    var c = preview.getContext('2d'), img = c.createImageData(28, 28), dark = darkScheme.matches;
     for (var i = 0; i < 784; i++) {
-      var v = input ? 255 - Math.round(255 * Math.min(1, Math.max(0, input[i]))) : 255;
+      var ink = input ? Math.round(255 * Math.min(1, Math.max(0, input[i]))) : 0;
+      var v = dark ? ink : 255 - ink;
       img.data[4 * i] = img.data[4 * i + 1] = img.data[4 * i + 2] = v;
       img.data[4 * i + 3] = 255;
     }
@@ -464,9 +476,15 @@
         for (var k = 0; k < H * W; k++) {
           var x = input ? v[ch * H * W + k] / peak : 0;
           var pos = Math.max(0, x), neg = Math.max(0, -x);
-          img.data[4 * k] = Math.round(255 * (1 - 0.15 * pos - 0.9 * neg));
-          img.data[4 * k + 1] = Math.round(255 * (1 - 0.55 * pos - 0.55 * neg));
-          img.data[4 * k + 2] = Math.round(255 * (1 - 0.95 * pos - 0.2 * neg));
+          if (darkScheme.matches) {  // glow on black
+            img.data[4 * k] = Math.round(255 * (pos + 0.1 * neg));
+            img.data[4 * k + 1] = Math.round(255 * (0.45 * pos + 0.45 * neg));
+            img.data[4 * k + 2] = Math.round(255 * (0.05 * pos + 0.8 * neg));
+          } else {  // ink on paper
+            img.data[4 * k] = Math.round(255 * (1 - 0.15 * pos - 0.9 * neg));
+            img.data[4 * k + 1] = Math.round(255 * (1 - 0.55 * pos - 0.55 * neg));
+            img.data[4 * k + 2] = Math.round(255 * (1 - 0.95 * pos - 0.2 * neg));
+          }
           img.data[4 * k + 3] = 255;
         }
         c.putImageData(img, 0, 0);

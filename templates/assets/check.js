@@ -31,7 +31,8 @@
       li.textContent = f.case + ' ' + f.field + ': ' + f.detail;
       list.appendChild(li);
     });
-    if (report.pass) finish('pass', 'Pass: all ' + report.count + ' golden cases agree with Swift; ' + worst + '.');
+    if (report.count === 0) finish('fail', 'Fail: golden.js has no cases to check.');
+    else if (report.pass) finish('pass', 'Pass: all ' + report.count + ' golden cases agree with Swift; ' + worst + '.');
     else finish('fail', 'Fail: ' + report.failures.length + ' mismatches in ' + report.count + ' cases; ' + worst + '.');
   } catch (e) {
     finish('fail', 'Fail: ' + e.message);

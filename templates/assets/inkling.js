@@ -360,16 +360,19 @@
     return hist.length - 1;
   }
 
-  // Scratch buffers reused across calls (a drawing is preprocessed once per frame).
-  let scratchSd = new Float64Array(0), scratchSl = new Float64Array(0);
-  function scratch(n) {
-    if (scratchSd.length < n) { scratchSd = new Float64Array(n); scratchSl = new Float64Array(n); }
-  }
+  // Scratch buffer reused across calls (a drawing is preprocessed once per frame).
+  let scratchS = new Float64Array(0);
 
-  // Step 1 (PreprocessSignal.swift): { s, mode } with s in [0, 255], 0 = background.
+  // Step 1 (PreprocessSignal.swift). Returns { s, mode, hist, candidates, rowMax, colMax }:
+  // s in [0, 255] (0 = background) per pixel, and from the same pass the statistics steps 2
+  // and 3 need: the histogram of round(s) over candidates (round(s) >= NOISE_FLOOR) and the
+  // maximum of s per row and per column (the ink box for any threshold). Each hot loop is
+  // its own small function, which V8 optimises far better than one big one.
   function inkSignal(p, w, h) {
     const n = w * h;
-    scratch(n);
+    if (scratchS.length < n) scratchS = new Float64Array(n);
+    const sig = { s: scratchS, mode: 'alpha', hist: new Int32Array(256), candidates: 0,
+                  rowMax: new Float64Array(h), colMax: new Float64Array(w) };
     const border = [];
     for (let y = 0; y < h; y++) {
       if (y === 0 || y === h - 1) { for (let x = 0; x < w; x++) border.push(y * w + x); }
@@ -377,10 +380,9 @@
     }
     const alphaHist = new Int32Array(256);
     for (const i of border) alphaHist[p[4 * i + 3]]++;
-    const sd = scratchSd, sl = scratchSl;
     if (kth(alphaHist, (border.length - 1) >> 1) < 128) {
-      for (let i = 0; i < n; i++) sd[i] = p[4 * i + 3];
-      return { s: sd, mode: 'alpha' };
+      sig.candidates = alphaPass(p, w, h, sig.s, sig.hist, sig.rowMax, sig.colMax);
+      return sig;
     }
     const hr = new Int32Array(256), hg = new Int32Array(256), hb = new Int32Array(256);
     let opaque = 0;
@@ -388,21 +390,77 @@
       if (p[4 * i + 3] >= 128) { hr[p[4 * i]]++; hg[p[4 * i + 1]]++; hb[p[4 * i + 2]]++; opaque++; }
     }
     const br = kth(hr, (opaque - 1) >> 1), bg = kth(hg, (opaque - 1) >> 1), bb = kth(hb, (opaque - 1) >> 1);
+    const dark = polarityIsDark(p, n, br, bg, bb);
+    sig.mode = dark ? 'dark' : 'light';
+    sig.candidates = colourPass(p, w, h, br, bg, bb, dark ? 1 : -1, sig.s, sig.hist, sig.rowMax, sig.colMax);
+    return sig;
+  }
+
+  // Pass 1: dark ink if the ink energy beyond the margin is at least as large darkwards.
+  // Pixels are composited over the background; opaque and fully transparent pixels take the
+  // exact shortcut (the general formula gives the same bits for them).
+  function polarityIsDark(p, n, br, bg, bb) {
     let energyDark = 0, energyLight = 0;
-    for (let i = 0; i < n; i++) {
-      const a = p[4 * i + 3], ia = 255 - a;
-      const r = (p[4 * i] * a + br * ia) / 255, g = (p[4 * i + 1] * a + bg * ia) / 255, b = (p[4 * i + 2] * a + bb * ia) / 255;
+    for (let j = 0; j < 4 * n; j += 4) {
+      const a = p[j + 3];
+      let r = br, g = bg, b = bb;
+      if (a === 255) { r = p[j]; g = p[j + 1]; b = p[j + 2]; }
+      else if (a !== 0) { const ia = 255 - a; r = (p[j] * a + br * ia) / 255; g = (p[j + 1] * a + bg * ia) / 255; b = (p[j + 2] * a + bb * ia) / 255; }
       let dark = br - r, light = r - br;
       if (bg - g > dark) dark = bg - g;
       if (bb - b > dark) dark = bb - b;
       if (g - bg > light) light = g - bg;
       if (b - bb > light) light = b - bb;
-      sd[i] = dark > 0 ? dark : 0;
-      sl[i] = light > 0 ? light : 0;
       if (dark > POLARITY_MARGIN) energyDark += dark - POLARITY_MARGIN;
       if (light > POLARITY_MARGIN) energyLight += light - POLARITY_MARGIN;
     }
-    return energyDark >= energyLight ? { s: sd, mode: 'dark' } : { s: sl, mode: 'light' };
+    return energyDark >= energyLight;
+  }
+
+  // Pass 2: the signal for the chosen polarity (sign +1 dark, -1 light) and its statistics.
+  function colourPass(p, w, h, br, bg, bb, sign, s, hist, rowMax, colMax) {
+    let candidates = 0;
+    for (let y = 0; y < h; y++) {
+      let rmax = 0;
+      for (let x = 0, i = y * w, j = 4 * y * w; x < w; x++, i++, j += 4) {
+        const a = p[j + 3];
+        let r = br, g = bg, b = bb;
+        if (a === 255) { r = p[j]; g = p[j + 1]; b = p[j + 2]; }
+        else if (a !== 0) { const ia = 255 - a; r = (p[j] * a + br * ia) / 255; g = (p[j + 1] * a + bg * ia) / 255; b = (p[j + 2] * a + bb * ia) / 255; }
+        let v;
+        if (sign > 0) { v = br - r; if (bg - g > v) v = bg - g; if (bb - b > v) v = bb - b; }
+        else { v = r - br; if (g - bg > v) v = g - bg; if (b - bb > v) v = b - bb; }
+        if (!(v > 0)) v = 0;
+        s[i] = v;
+        if (v >= NOISE_FLOOR - 0.5) {            // else round(v) < NOISE_FLOOR: not a candidate
+          const q = Math.floor(v + 0.5);
+          if (q >= NOISE_FLOOR) { hist[q]++; candidates++; }
+          if (v > rmax) rmax = v;
+          if (v > colMax[x]) colMax[x] = v;
+        }
+      }
+      rowMax[y] = rmax;
+    }
+    return candidates;
+  }
+
+  // Transparent background: the signal is the alpha coverage.
+  function alphaPass(p, w, h, s, hist, rowMax, colMax) {
+    let candidates = 0;
+    for (let y = 0; y < h; y++) {
+      let rmax = 0;
+      for (let x = 0, i = y * w, j = 4 * y * w + 3; x < w; x++, i++, j += 4) {
+        const v = p[j];
+        s[i] = v;
+        if (v >= NOISE_FLOOR) {
+          hist[v]++; candidates++;
+          if (v > rmax) rmax = v;
+          if (v > colMax[x]) colMax[x] = v;
+        }
+      }
+      rowMax[y] = rmax;
+    }
+    return candidates;
   }
 
   // Step 3 (PreprocessMask.swift, InkMask.sample): binary working mask with a margin.
@@ -500,9 +558,16 @@
     return { width: mask.width, height: mask.height, cells: cells };
   }
 
+  // Step 5 (StrokeWidth.estimate): a stroke of width w and length L has area w*L and outline
+  // 2L + 2w, so w is the smaller root of w^2 - (E/2) w + A = 0.
+  function strokeWidth(area, edges) {
+    const q = edges * edges / 16 - area;
+    return q > 0 ? edges / 4 - Math.sqrt(q) : edges / 4;
+  }
+
   // Step 5 (StrokeWidth.normalise).
   function normaliseStroke(mask, area, edges) {
-    const width = 2 * area / edges;
+    const width = strokeWidth(area, edges);
     if (width < STROKE_TARGET * STROKE_LOW) {
       const r = roundHalfUp((STROKE_TARGET - width) / 2);
       return r >= 1 ? { mask: dilated(mask, r), width: width, radius: r } : { mask: mask, width: width, radius: 0 };
@@ -585,36 +650,24 @@
     if (w === 0 || h === 0) return blank('empty');
 
     // 1. Ink signal.
-    const sig = inkSignal(p, w, h), s = sig.s, n = w * h;
+    const sig = inkSignal(p, w, h), s = sig.s, hist = sig.hist;
     info.mode = sig.mode;
 
     // 2. Ink level and threshold.
-    const hist = new Int32Array(256);
-    let candidates = 0;
-    for (let i = 0; i < n; i++) {
-      const q = Math.floor(s[i] + 0.5);
-      if (q >= NOISE_FLOOR) { hist[q]++; candidates++; }
-    }
-    if (candidates === 0) return blank('no-ink');
-    let rank = Math.floor((candidates - 1) * INK_PERCENTILE / 100), level = NOISE_FLOOR;
+    if (sig.candidates === 0) return blank('no-ink');
+    let rank = Math.floor((sig.candidates - 1) * INK_PERCENTILE / 100), level = NOISE_FLOOR;
     while (rank >= hist[level]) { rank -= hist[level]; level++; }
     info.inkLevel = level;
     if (level < MIN_CONTRAST) return blank('low-contrast');
     const t = Math.max(NOISE_FLOOR, level * 0.5);
     info.threshold = t;
 
-    // 3. Ink box, working mask.
-    let x0 = w, y0 = h, x1 = -1, y1 = -1;
-    for (let y = 0; y < h; y++) {
-      const row = y * w;
-      for (let x = 0; x < w; x++) {
-        if (s[row + x] < t) continue;
-        if (x < x0) x0 = x;
-        if (x > x1) x1 = x;
-        if (y < y0) y0 = y;
-        if (y > y1) y1 = y;
-      }
-    }
+    // 3. Ink box (rows and columns whose maximum reaches t), working mask.
+    let x0 = 0, y0 = 0, x1 = w - 1, y1 = h - 1;
+    while (sig.colMax[x0] < t) x0++;
+    while (sig.colMax[x1] < t) x1--;
+    while (sig.rowMax[y0] < t) y0++;
+    while (sig.rowMax[y1] < t) y1--;
     info.box = { x0: x0, y0: y0, x1: x1, y1: y1 };
     const mask = sampleMask(s, w, h, x0, y0, x1, y1, t);
 

@@ -213,6 +213,10 @@
       if (op && (best < 0 || PRIORITY[op] < PRIORITY[glyphs[best].op])) best = i;
     }
     if (best < 0) return { error: 'No operator found between two numbers: write + - x or /' };
+    for (i = 0; i < glyphs.length; i++) {
+      var d = glyphs[i].digit;
+      if (i !== best && !(typeof d === 'number' && d >= 0 && d <= 9)) return { error: 'Could not read every digit' };
+    }
     var left = numberString(glyphs.slice(0, best)), right = numberString(glyphs.slice(best + 1));
     var opChar = glyphs[best].op;
     return { left: left, op: opChar, right: right, expression: left + opChar + right, operatorIndex: best };

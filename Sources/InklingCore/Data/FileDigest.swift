@@ -47,6 +47,11 @@ public struct SHA256 {
 
     /// The digest as 64 lowercase hex characters.
     public mutating func finalizeHex() -> String {
+        finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The 32 digest bytes (for base64 spellings such as CSP hashes). Call once.
+    public mutating func finalize() -> [UInt8] {
         let bitLength = totalBytes &* 8
         var tail: [UInt8] = [0x80]
         while (pending.count + tail.count) % 64 != 56 { tail.append(0) }
@@ -54,13 +59,19 @@ public struct SHA256 {
         let saved = totalBytes
         tail.withUnsafeBufferPointer { update($0) }
         totalBytes = saved
-        return h.map { String(format: "%08x", $0) }.joined()
+        return h.flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: word >> (24 - 8 * UInt32($0))) } }
     }
 
     public static func hex(_ data: Data) -> String {
         var s = SHA256()
         s.update(data)
         return s.finalizeHex()
+    }
+
+    public static func digest(_ data: Data) -> [UInt8] {
+        var s = SHA256()
+        s.update(data)
+        return s.finalize()
     }
 
     private mutating func compress(_ block: UnsafePointer<UInt8>) {

@@ -1,8 +1,13 @@
-/// 2-D convolution (cross-correlation) over CNHW activations, via im2col + one SGEMM.
+/// 2-D convolution (cross-correlation) over CNHW activations, via im2col + SGEMM.
 ///
-/// x:    [Cin][N][H][W]            weight: [Cout][Cin][k][k] = [Cout][K], K = Cin*k*k
-/// cols: [K][N*Ho*Wo]              bias:   [Cout]
-/// y:    [Cout][N][Ho][Wo]         Ho = (H + 2*pad - k) / stride + 1
+/// x:      [Cin][N][H][W]           weight: [Cout][Cin][k][k] = [Cout][K], K = Cin*k*k
+/// y:      [Cout][N][Ho][Wo]        bias:   [Cout]
+/// Ho = (H + 2*pad - k) / stride + 1
+///
+/// The batch is cut into chunks of images whose im2col matrix (cols: [K][chunk*Ho*Wo]) fits
+/// in the L2 cache; chunks run in parallel, one single-threaded GEMM each, writing their own
+/// columns of y (ldc = N*Ho*Wo). The chunking depends only on the shapes, never on the
+/// thread count, so results are the same for any number of threads.
 public final class Conv2D: Layer {
     public let kind = "conv2d"
     public let name: String
@@ -14,11 +19,14 @@ public final class Conv2D: Layer {
     /// The first layer needs no input gradient: skipping it saves a GEMM and a col2im.
     public var computesInputGradient = true
 
-    private var cols = Buffer()
-    private var dcols = Buffer()
+    /// Target size of one chunk's cols, in floats (1 MiB).
+    static let chunkFloats = 256 * 1024
+
+    private var scratch: [Buffer] = []       // per worker: cols, then dcols
+    private var weightGradParts = Buffer()   // per chunk: partial dW, summed in chunk order
     private let output = Tensor()
     private let inputGrad = Tensor()
-    private var lastBatch = 0
+    private var input: Tensor?
 
     public init(name: String, input: Shape, outChannels: Int, kernel: Int, stride: Int = 1, padding: Int, rng: inout SeededRNG) {
         self.name = name
@@ -38,28 +46,49 @@ public final class Conv2D: Layer {
     public var parameters: [Parameter] { [weight, bias] }
     public var multiplyAdds: Int { outputShape.size * inputShape.c * kernel * kernel }
 
+    private var patch: Int { inputShape.c * kernel * kernel }   // K
+
+    private func geometry(_ n: Int) -> Im2col.Geometry {
+        Im2col.Geometry(c: inputShape.c, n: n, h: inputShape.h, w: inputShape.w, k: kernel, stride: stride,
+                        pad: padding, ho: outputShape.h, wo: outputShape.w)
+    }
+
+    /// Images per chunk for a batch of n.
+    private func chunkImages(_ n: Int) -> Int {
+        max(1, min(n, Conv2D.chunkFloats / max(1, patch * outputShape.plane)))
+    }
+
+    private func prepareScratch(_ chunk: Int) -> [UnsafeMutablePointer<Float>] {
+        let workers = Engine.threads
+        while scratch.count < workers { scratch.append(Buffer()) }
+        let size = patch * chunk * outputShape.plane
+        return (0..<workers).map { w -> UnsafeMutablePointer<Float> in scratch[w].ensure(size); return scratch[w].pointer }
+    }
+
     public func forward(_ x: Tensor, training: Bool) -> Tensor {
         checkInput(x, self)
-        let n = x.batch, kk = inputShape.c * kernel * kernel, cout = outputShape.c
-        let columns = n * outputShape.plane
-        lastBatch = n
-        cols.ensure(kk * columns)
+        input = x
+        let n = x.batch, kk = patch, cout = outputShape.c, plane = outputShape.plane
+        let g = geometry(n), chunk = chunkImages(n), chunks = (n + chunk - 1) / chunk
         output.resize(batch: n, shape: outputShape)
-        let colsPtr = cols.pointer
+        let cols = prepareScratch(chunk)
         x.data.withUnsafeBufferPointer { xp in
-            Im2col.forward(xp.baseAddress!, c: inputShape.c, n: n, h: inputShape.h, w: inputShape.w,
-                           k: kernel, stride: stride, pad: padding, ho: outputShape.h, wo: outputShape.w,
-                           cols: colsPtr, threads: Engine.threads)
-        }
-        output.data.withUnsafeMutableBufferPointer { yp in
-            let y = yp.baseAddress!
-            weight.value.withUnsafeBufferPointer { wp in
-                BLAS.gemm(m: cout, n: columns, k: kk, a: wp.baseAddress!, b: colsPtr, c: y)
-            }
-            bias.value.withUnsafeBufferPointer { bp in
-                for o in 0..<cout {
-                    let row = y + o * columns, b = bp[o]
-                    for j in 0..<columns { row[j] += b }
+            output.data.withUnsafeMutableBufferPointer { yp in
+                weight.value.withUnsafeBufferPointer { wp in
+                    let (xb, yb, wb) = (xp.baseAddress!, yp.baseAddress!, wp.baseAddress!)
+                    parallelFor(chunks, threads: Engine.threads) { worker, c in
+                        let n0 = c * chunk, count = min(chunk, n - n0)
+                        Im2col.forward(xb, g, n0: n0, count: count, cols: cols[worker])
+                        // y[:, n0*plane ..< (n0+count)*plane] = W[Cout][K] x cols[K][count*plane]
+                        BLAS.gemm(m: cout, n: count * plane, k: kk, a: wb, b: cols[worker], c: yb + n0 * plane, ldc: n * plane)
+                    }
+                }
+                bias.value.withUnsafeBufferPointer { bp in
+                    let y = yp.baseAddress!, columns = n * plane
+                    parallelFor(cout, threads: Engine.threads) { o in
+                        let row = y + o * columns, b = bp[o]
+                        for j in 0..<columns { row[j] += b }
+                    }
                 }
             }
         }
@@ -67,39 +96,54 @@ public final class Conv2D: Layer {
     }
 
     public func backward(_ dy: Tensor) -> Tensor {
-        let n = lastBatch, kk = inputShape.c * kernel * kernel, cout = outputShape.c
-        let columns = n * outputShape.plane
-        let colsPtr = cols.pointer
-        dy.data.withUnsafeBufferPointer { dyp in
-            let g = dyp.baseAddress!
-            // dW[Cout][K] = dy[Cout][cols] x cols^T
-            weight.grad.withUnsafeMutableBufferPointer { dw in
-                BLAS.gemm(transB: true, m: cout, n: kk, k: columns, a: g, b: colsPtr, c: dw.baseAddress!)
-            }
-            // db[o] = sum over the row of dy
-            bias.grad.withUnsafeMutableBufferPointer { db in
-                for o in 0..<cout {
-                    var s: Float = 0
-                    let row = g + o * columns
-                    for j in 0..<columns { s += row[j] }
-                    db[o] = s
+        guard let x = input else { preconditionFailure("\(name): backward before forward") }
+        let n = x.batch, kk = patch, cout = outputShape.c, plane = outputShape.plane
+        let g = geometry(n), chunk = chunkImages(n), chunks = (n + chunk - 1) / chunk
+        let scratchPointers = prepareScratch(chunk)
+        weightGradParts.ensure(chunks * cout * kk)
+        let parts = weightGradParts.pointer
+        inputGrad.resize(batch: n, shape: inputShape)
+        let needInput = computesInputGradient
+        x.data.withUnsafeBufferPointer { xp in
+            dy.data.withUnsafeBufferPointer { dyp in
+                weight.value.withUnsafeBufferPointer { wp in
+                    inputGrad.data.withUnsafeMutableBufferPointer { dxp in
+                        let (xb, gb, wb, dxb) = (xp.baseAddress!, dyp.baseAddress!, wp.baseAddress!, dxp.baseAddress!)
+                        parallelFor(chunks, threads: Engine.threads) { worker, c in
+                            let n0 = c * chunk, count = min(chunk, n - n0)
+                            let buffer = scratchPointers[worker], dyChunk = gb + n0 * plane
+                            // Recompute this chunk's cols (cheaper than keeping the whole batch's).
+                            Im2col.forward(xb, g, n0: n0, count: count, cols: buffer)
+                            // partial dW[Cout][K] = dy_chunk[Cout][count*plane] x cols^T
+                            BLAS.gemm(transB: true, m: cout, n: kk, k: count * plane, a: dyChunk, lda: n * plane,
+                                      b: buffer, c: parts + c * cout * kk)
+                            guard needInput else { return }
+                            // dcols[K][count*plane] = W^T x dy_chunk, into the same scratch
+                            BLAS.gemm(transA: true, m: kk, n: count * plane, k: cout, a: wb, b: dyChunk, ldb: n * plane, c: buffer)
+                            Im2col.backward(buffer, g, n0: n0, count: count, dx: dxb)
+                        }
+                    }
                 }
             }
-        }
-        inputGrad.resize(batch: n, shape: inputShape)
-        guard computesInputGradient else { return inputGrad }
-        dcols.ensure(kk * columns)
-        let dcolsPtr = dcols.pointer
-        dy.data.withUnsafeBufferPointer { dyp in
-            weight.value.withUnsafeBufferPointer { wp in
-                // dcols[K][cols] = W^T x dy
-                BLAS.gemm(transA: true, m: kk, n: columns, k: cout, a: wp.baseAddress!, b: dyp.baseAddress!, c: dcolsPtr)
+            // dW = sum of the chunk partials, in chunk order (deterministic).
+            weight.grad.withUnsafeMutableBufferPointer { dw in
+                let size = cout * kk
+                dw.baseAddress!.update(from: parts, count: size)
+                for c in 1..<max(1, chunks) {
+                    let part = parts + c * size
+                    for i in 0..<size { dw[i] += part[i] }
+                }
             }
-        }
-        inputGrad.data.withUnsafeMutableBufferPointer { dxp in
-            Im2col.backward(dcolsPtr, c: inputShape.c, n: n, h: inputShape.h, w: inputShape.w,
-                            k: kernel, stride: stride, pad: padding, ho: outputShape.h, wo: outputShape.w,
-                            dx: dxp.baseAddress!, threads: Engine.threads)
+            // db[o] = sum of row o of dy
+            dy.data.withUnsafeBufferPointer { dyp in
+                let columns = n * plane
+                for o in 0..<cout {
+                    var s: Float = 0
+                    let row = dyp.baseAddress! + o * columns
+                    for j in 0..<columns { s += row[j] }
+                    bias.grad[o] = s
+                }
+            }
         }
         return inputGrad
     }

@@ -30,6 +30,21 @@ public final class MaxPool2D: Layer {
                     let (xb, yb, ab) = (xp.baseAddress!, yp.baseAddress!, ap.baseAddress!)
                     parallelFor(planes, threads: Engine.threads) { p in
                         let src = xb + p * h * w, dst = yb + p * ho * wo, arg = ab + p * ho * wo
+                        if size == 2 && stride == 2 {
+                            // The common case, unrolled: compare the window's four values.
+                            for oy in 0..<ho {
+                                for ox in 0..<wo {
+                                    let i = 2 * oy * w + 2 * ox
+                                    var best = src[i], bestIndex = i
+                                    if src[i + 1] > best { best = src[i + 1]; bestIndex = i + 1 }
+                                    if src[i + w] > best { best = src[i + w]; bestIndex = i + w }
+                                    if src[i + w + 1] > best { best = src[i + w + 1]; bestIndex = i + w + 1 }
+                                    dst[oy * wo + ox] = best
+                                    arg[oy * wo + ox] = Int32(bestIndex)
+                                }
+                            }
+                            return
+                        }
                         for oy in 0..<ho {
                             for ox in 0..<wo {
                                 var best = -Float.infinity, bestIndex = 0

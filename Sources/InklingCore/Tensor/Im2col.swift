@@ -1,61 +1,69 @@
-/// im2col / col2im for CNHW activations.
+/// im2col / col2im for a chunk of images of CNHW activations.
 ///
-/// x:    [C][N][H][W]
-/// cols: [C*k*k][N*Ho*Wo], row (c, ky, kx), column (n, oy, ox), holding
-///       x[c][n][oy*stride + ky - pad][ox*stride + kx - pad] (zero outside the image).
-/// Rows are independent, so they are filled in parallel without changing the result.
+/// x:    [C][N][H][W]; the chunk is images n0 ..< n0 + count
+/// cols: [C*k*k][count*Ho*Wo], row (c, ky, kx), column (image, oy, ox), holding
+///       x[c][n0 + image][oy*stride + ky - pad][ox*stride + kx - pad] (zero outside).
 enum Im2col {
-    static func forward(_ x: UnsafePointer<Float>, c: Int, n: Int, h: Int, w: Int,
-                        k: Int, stride: Int, pad: Int, ho: Int, wo: Int,
-                        cols: UnsafeMutablePointer<Float>, threads: Int) {
-        let rowLength = n * ho * wo
-        parallelFor(c * k * k, threads: threads) { row in
-            let ch = row / (k * k), ky = (row / k) % k, kx = row % k
+    struct Geometry {
+        let c: Int, n: Int, h: Int, w: Int, k: Int, stride: Int, pad: Int, ho: Int, wo: Int
+        /// Output columns [lo, hi) whose input column ox*stride + kx - pad lies inside [0, w).
+        @inline(__always) func validColumns(_ kx: Int) -> (Int, Int) {
+            let lo = max(0, (pad - kx + stride - 1) / stride)
+            let top = w - 1 + pad - kx
+            let hi = top < 0 ? 0 : min(wo, top / stride + 1)
+            return (lo, max(lo, hi))
+        }
+    }
+
+    static func forward(_ x: UnsafePointer<Float>, _ g: Geometry, n0: Int, count: Int, cols: UnsafeMutablePointer<Float>) {
+        let rowLength = count * g.ho * g.wo
+        for row in 0..<(g.c * g.k * g.k) {
+            let ch = row / (g.k * g.k), ky = (row / g.k) % g.k, kx = row % g.k
+            let (lo, hi) = g.validColumns(kx)
             var dst = cols + row * rowLength
-            for b in 0..<n {
-                let plane = x + (ch * n + b) * h * w
-                for oy in 0..<ho {
-                    let iy = oy * stride + ky - pad
-                    if iy < 0 || iy >= h {
-                        dst.update(repeating: 0, count: wo)
+            for b in 0..<count {
+                let plane = x + (ch * g.n + n0 + b) * g.h * g.w
+                for oy in 0..<g.ho {
+                    let iy = oy * g.stride + ky - g.pad
+                    if iy < 0 || iy >= g.h {
+                        dst.update(repeating: 0, count: g.wo)
                     } else {
-                        let src = plane + iy * w
-                        for ox in 0..<wo {
-                            let ix = ox * stride + kx - pad
-                            dst[ox] = (ix >= 0 && ix < w) ? src[ix] : 0
+                        for ox in 0..<lo { dst[ox] = 0 }
+                        let src = plane + iy * g.w + kx - g.pad
+                        if g.stride == 1 {
+                            // Rows are short (7 to 28 values): a plain loop beats a memmove call.
+                            for ox in lo..<hi { dst[ox] = src[ox] }
+                        } else {
+                            for ox in lo..<hi { dst[ox] = src[ox * g.stride] }
                         }
+                        for ox in hi..<g.wo { dst[ox] = 0 }
                     }
-                    dst += wo
+                    dst += g.wo
                 }
             }
         }
     }
 
-    /// The adjoint: dx[c][n][iy][ix] += dcols[row][col]. Parallel over channels, since the
-    /// k*k rows of one channel add into the same plane.
-    static func backward(_ dcols: UnsafePointer<Float>, c: Int, n: Int, h: Int, w: Int,
-                         k: Int, stride: Int, pad: Int, ho: Int, wo: Int,
-                         dx: UnsafeMutablePointer<Float>, threads: Int) {
-        let rowLength = n * ho * wo
-        parallelFor(c, threads: threads) { ch in
-            (dx + ch * n * h * w).update(repeating: 0, count: n * h * w)
-            for ky in 0..<k {
-                for kx in 0..<k {
-                    var src = dcols + ((ch * k + ky) * k + kx) * rowLength
-                    for b in 0..<n {
-                        let plane = dx + (ch * n + b) * h * w
-                        for oy in 0..<ho {
-                            let iy = oy * stride + ky - pad
-                            if iy >= 0 && iy < h {
-                                let dst = plane + iy * w
-                                for ox in 0..<wo {
-                                    let ix = ox * stride + kx - pad
-                                    if ix >= 0 && ix < w { dst[ix] += src[ox] }
-                                }
-                            }
-                            src += wo
-                        }
+    /// The adjoint for the same chunk: dx[c][n0 + image][iy][ix] = sum of the dcols entries
+    /// that were copied from it. Overwrites the chunk's part of dx.
+    static func backward(_ dcols: UnsafePointer<Float>, _ g: Geometry, n0: Int, count: Int, dx: UnsafeMutablePointer<Float>) {
+        let rowLength = count * g.ho * g.wo
+        for ch in 0..<g.c {
+            (dx + (ch * g.n + n0) * g.h * g.w).update(repeating: 0, count: count * g.h * g.w)
+        }
+        for row in 0..<(g.c * g.k * g.k) {
+            let ch = row / (g.k * g.k), ky = (row / g.k) % g.k, kx = row % g.k
+            let (lo, hi) = g.validColumns(kx)
+            var src = dcols + row * rowLength
+            for b in 0..<count {
+                let plane = dx + (ch * g.n + n0 + b) * g.h * g.w
+                for oy in 0..<g.ho {
+                    let iy = oy * g.stride + ky - g.pad
+                    if iy >= 0 && iy < g.h {
+                        let dst = plane + iy * g.w + kx - g.pad
+                        for ox in lo..<hi { dst[ox * g.stride] += src[ox] }
                     }
+                    src += g.wo
                 }
             }
         }

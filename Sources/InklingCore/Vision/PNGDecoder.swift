@@ -127,7 +127,7 @@ public enum PNGDecoder {
 
         return try data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> RGBAImage in
             guard png_image_begin_read_from_memory(&image, raw.baseAddress, raw.count) != 0 else {
-                throw libpngError(image, name: name)
+                throw libpngError(image, name: name, size: raw.count)
             }
             let width = Int(image.width), height = Int(image.height)
             try checkLimits(width: width, height: height, name: name)  // libpng's view of IHDR
@@ -139,14 +139,14 @@ public enum PNGDecoder {
             let ok = pixels.withUnsafeMutableBytes { buffer in
                 png_image_finish_read(&image, nil, buffer.baseAddress, png_int_32(width * 4), nil)
             }
-            guard ok != 0 else { throw libpngError(image, name: name) }
+            guard ok != 0 else { throw libpngError(image, name: name, size: raw.count) }
             return RGBAImage(width: width, height: height, pixels: pixels)
         }
     }
 
     /// Sorts libpng's message into a kind: running out of bytes is truncation, anything else
     /// (CRC, zlib stream, invalid chunk) is corruption.
-    static func libpngError(_ image: png_image, name: String) -> PNGError {
+    static func libpngError(_ image: png_image, name: String, size: Int) -> PNGError {
         var copy = image.message
         let message = withUnsafeBytes(of: &copy) { raw in
             String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
@@ -155,7 +155,7 @@ public enum PNGDecoder {
         if lower.contains("beyond end of data") || lower.contains("not enough image data")
             || lower.contains("unexpected end") || lower.contains("truncated") {
             return PNGError(file: name, kind: .truncated,
-                            problem: "truncated PNG: expected more data, found the end of the file (libpng: \(message))")
+                            problem: "truncated PNG: expected more data, found the end of the file after \(size) bytes (libpng: \(message))")
         }
         if lower.contains("crc") {
             return PNGError(file: name, kind: .corrupt,

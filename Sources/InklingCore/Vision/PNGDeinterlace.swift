@@ -71,7 +71,19 @@ enum PNGDeinterlace {
             throw PNGError(file: name, kind: .truncated, problem: "truncated PNG: expected image data (IDAT), found none")
         }
 
-        // The passes, as stored: their sizes, then one inflate of the whole stream.
+        // Rebuild: signature, IHDR without interlace, the chunks before IDAT, stored IDAT, IEND.
+        let rows = try scatter(stream, width: width, height: height, bpp: bpp, name: name)
+        var ihdr = Array(b[16..<29])
+        ihdr[12] = 0
+        var out = Array(b[0..<8]) + chunk("IHDR", ihdr) + before
+        out += chunk("IDAT", deflateStored(rows))
+        out += chunk("IEND", [])
+        return Data(out)
+    }
+
+    /// Inflates the interlaced stream, unfilters each pass and scatters its pixels into
+    /// full-width rows, each led by filter byte 0 (none): `height * (1 + width * bpp)` bytes.
+    static func scatter(_ stream: [UInt8], width: Int, height: Int, bpp: Int, name: String) throws -> [UInt8] {
         var passes: [(w: Int, h: Int, offset: Int)] = []
         var total = 0
         for p in 0..<7 {
@@ -82,9 +94,8 @@ enum PNGDeinterlace {
         }
         var filtered = try inflate(stream, expected: total, name: name)
 
-        // Unfilter each pass and scatter its pixels into full rows.
-        let rowBytes = width * bpp
-        var image = [UInt8](repeating: 0, count: height * rowBytes)
+        let rowBytes = 1 + width * bpp
+        var rows = [UInt8](repeating: 0, count: height * rowBytes)
         for p in 0..<7 {
             let (w, h, offset) = passes[p]
             guard w > 0 && h > 0 else { continue }
@@ -94,23 +105,12 @@ enum PNGDeinterlace {
                 try unfilter(&filtered, row: row, previous: r > 0 ? row - stride : nil, count: w * bpp, bpp: bpp, name: name)
                 let y = y0[p] + r * dy[p]
                 for i in 0..<w {
-                    let x = x0[p] + i * dx[p]
-                    for k in 0..<bpp { image[y * rowBytes + x * bpp + k] = filtered[row + 1 + i * bpp + k] }
+                    let to = y * rowBytes + 1 + (x0[p] + i * dx[p]) * bpp, from = row + 1 + i * bpp
+                    for k in 0..<bpp { rows[to + k] = filtered[from + k] }
                 }
             }
         }
-
-        // Rebuild: signature, IHDR without interlace, the chunks before IDAT, stored IDAT, IEND.
-        var ihdr = Array(b[16..<29])
-        ihdr[12] = 0
-        var raw = [UInt8](repeating: 0, count: height * (1 + rowBytes))  // filter byte 0 per row
-        for y in 0..<height {
-            raw.replaceSubrange((y * (1 + rowBytes) + 1)..<((y + 1) * (1 + rowBytes)), with: image[(y * rowBytes)..<((y + 1) * rowBytes)])
-        }
-        var out = Array(b[0..<8]) + chunk("IHDR", ihdr) + before
-        out += chunk("IDAT", deflateStored(raw))
-        out += chunk("IEND", [])
-        return Data(out)
+        return rows
     }
 
     /// Undoes one row's PNG filter in place (types 0-4, PNG spec section 9). `a` is the byte
@@ -150,10 +150,9 @@ enum PNGDeinterlace {
             throw PNGError(file: name, kind: .corrupt, problem: "corrupt PNG: zlib could not start")
         }
         defer { inflateEnd(&z) }
-        var input = input
-        let status: Int32 = input.withUnsafeMutableBufferPointer { inp in
+        let status: Int32 = input.withUnsafeBufferPointer { inp in
             output.withUnsafeMutableBufferPointer { out in
-                z.next_in = inp.baseAddress; z.avail_in = UInt32(inp.count)
+                z.next_in = UnsafeMutablePointer(mutating: inp.baseAddress); z.avail_in = UInt32(inp.count)
                 z.next_out = out.baseAddress; z.avail_out = UInt32(out.count)
                 return CZlib.inflate(&z, Z_FINISH)
             }
@@ -174,7 +173,8 @@ enum PNGDeinterlace {
 
     /// A zlib stream of stored blocks: no compression work, since libpng reads it at once.
     static func deflateStored(_ raw: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = [0x78, 0x01]
+        var out: [UInt8] = [0x78, 0x01]  // zlib header: deflate, 32 KiB window, no dictionary
+        out.reserveCapacity(raw.count + (raw.count / 65535 + 1) * 5 + 6)
         var at = 0
         repeat {
             let n = min(65535, raw.count - at)

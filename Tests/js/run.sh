@@ -1,0 +1,12 @@
+#!/bin/bash
+# Runs the JavaScript tests (node --test Tests/js/). First writes Swift's digit for every MNIST
+# test image, which agreement.test.js compares with the JavaScript's:
+#   inkling golden --test-digits artifacts/swift-test-digits.json [--data DIR]
+# INKLING_BIN: the inkling binary (default: the release build); INKLING_DATA: MNIST folder.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+BIN="${INKLING_BIN:-$(swift build -c release --show-bin-path)/inkling}"
+[ -x "$BIN" ] || { echo "error: $BIN: not built; run swift build -c release" >&2; exit 1; }
+mkdir -p artifacts
+"$BIN" golden --test-digits artifacts/swift-test-digits.json ${INKLING_DATA:+--data "$INKLING_DATA"}
+INKLING_SWIFT_DIGITS=artifacts/swift-test-digits.json node --test Tests/js/

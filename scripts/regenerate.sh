@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Retrain the model and regenerate everything made from it, in order:
+#
+#   inkling train     -> weights/model.json       the weights (format v1)
+#   inkling evaluate  -> weights/evaluation.json  accuracy, confusion, misread digits (model card)
+#   inkling golden    -> weights/golden.json      Swift reference values the JavaScript must match
+#   inkling build     -> site/                    the page, the model card, the golden check
+#
+# Usage:
+#   scripts/regenerate.sh                 retrain from scratch, then everything else
+#   SKIP_TRAIN=1 scripts/regenerate.sh    keep weights/model.json; redo evaluation, golden, site
+#
+# Environment:
+#   INKLING_DATA        the MNIST folder (default ../shared/mnist)
+#   INKLING_TRAIN_ARGS  the training recipe; the default below must match the shipped
+#                       model's recipe (the exact command is in weights/model.json,
+#                       training.command, and on the model card)
+#
+# Then commit weights/ and site/ together: a test fails when site/ is stale.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DATA="${INKLING_DATA:-../shared/mnist}"
+TRAIN_ARGS="${INKLING_TRAIN_ARGS:---epochs 15 --seed 1 --threads 2}"
+
+swift build -c release --product inkling
+BIN="$(swift build -c release --show-bin-path)/inkling"
+
+if [ -z "${SKIP_TRAIN:-}" ]; then
+  # shellcheck disable=SC2086  # TRAIN_ARGS is a list of options
+  "$BIN" train --data "$DATA" $TRAIN_ARGS --out weights/model.json
+fi
+"$BIN" evaluate --data "$DATA" --model weights/model.json --save weights/evaluation.json
+"$BIN" golden --data "$DATA" --model weights/model.json --out weights/golden.json
+"$BIN" build --model weights/model.json --evaluation weights/evaluation.json --golden weights/golden.json --out site
+"$BIN" golden --check --data "$DATA" --model weights/model.json --out weights/golden.json
+echo "regenerated weights/model.json, weights/evaluation.json, weights/golden.json and site/"
