@@ -7,7 +7,7 @@
 /// The batch is cut into chunks of images whose im2col matrix (cols: [K][chunk*Ho*Wo]) fits
 /// in the L2 cache; chunks run in parallel, one single-threaded GEMM each, writing their own
 /// columns of y (ldc = N*Ho*Wo). The chunking depends only on the shapes, never on the
-/// thread count, so results are the same for any number of threads.
+/// thread count, and partial weight gradients are summed in chunk order.
 public final class Conv2D: Layer {
     public let kind = "conv2d"
     public let name: String

@@ -4,8 +4,7 @@ import CBLAS
 /// the caller passes explicit dimensions, as in the layers' shape comments.
 public enum BLAS {
     /// OpenBLAS's own thread count. The engine keeps it at 1 and parallelises above it
-    /// (image chunks per thread), which avoids OpenBLAS's spin-waiting on small GEMMs and
-    /// makes results independent of the thread count.
+    /// (image chunks per thread), which avoids OpenBLAS's spin-waiting on small GEMMs.
     public static func setThreads(_ n: Int) {
         openblas_set_num_threads(Int32(max(1, n)))
     }

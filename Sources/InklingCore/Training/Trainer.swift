@@ -89,7 +89,7 @@ public final class Trainer {
                 }
             }
             let seconds = Date().timeIntervalSince(start)
-            let testAccuracy = test.map { accuracy(on: $0) } ?? .nan
+            let testAccuracy = test.map { accuracy(on: $0) } ?? 0  // 0: no test set given (JSON has no NaN)
             let record = EpochRecord(epoch: epoch, loss: Float(lossSum / Double(seen)),
                                      trainAccuracy: Float(correct) / Float(seen), testAccuracy: testAccuracy,
                                      seconds: (seconds * 1000).rounded() / 1000, learningRate: rate)
