@@ -27,12 +27,9 @@ echo "# inkling bench, $(date -Is), $(nproc) cores, OUT=$OUT"
 echo "# load before start: $(cat /proc/loadavg)"
 
 # --- 1. peers ---------------------------------------------------------------------------------
-RUNDIR="$PEERS"
-if ! ( touch "$PEERS/.w" && rm -f "$PEERS/.w" ) 2>/dev/null; then
-  RUNDIR="$OUT/peers"
-  rm -rf "$RUNDIR"; cp -r "$PEERS" "$RUNDIR" && chmod -R u+w "$RUNDIR" || { echo "error: cannot copy $PEERS" >&2; exit 1; }
-  echo "# peers folder is read-only: running a copy in $RUNDIR"
-fi
+# Always run a copy: shared/ is read-only by intent, and the peers write results and artifacts.
+RUNDIR="$OUT/peers"
+rm -rf "$RUNDIR"; cp -r "$PEERS" "$RUNDIR" && chmod -R u+w "$RUNDIR" || { echo "error: cannot copy $PEERS" >&2; exit 1; }
 PRES="$RUNDIR/results/$(date +%Y%m%d-%H%M%S)"
 echo "## peers: $RUNDIR/run_all.sh $DATA $PRES"
 T0=$(date +%s)

