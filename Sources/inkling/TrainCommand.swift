@@ -81,18 +81,14 @@ struct Train: ParsableCommand {
             }
 
             // Export, then measure what was exported (float16, batch norm folded).
-            let (layers, tensors) = ModelExport.layersAndTensors(of: trainer.network, dtype: .float16)
             let digests = try source.fileDigests().map { DataFileInfo(file: $0.name, sha256: $0.sha256) }
-            var file = ModelFile(
-                input: InputSpec(mean: config.mean, std: config.std), layers: layers, tensors: tensors,
-                calibration: .identity,
-                training: TrainingInfo(
-                    command: canonicalCommand, architecture: architecture, seed: seed, epochs: epochs, batchSize: batchSize,
-                    optimizer: trainer.optimizerDescription, learningRateSchedule: trainer.scheduleDescription,
-                    weightDecay: weightDecay, dropout: config.dropout,
-                    augmentation: config.augment ? config.augmentation.description : "none",
-                    data: digests, trainCount: train.count, threads: threadOptions.threads,
-                    testAccuracy: 0, testCount: test.count, history: history))
+            var file = ModelExport.modelFile(of: trainer, training: TrainingInfo(
+                command: canonicalCommand, architecture: architecture, seed: seed, epochs: epochs, batchSize: batchSize,
+                optimizer: trainer.optimizerDescription, learningRateSchedule: trainer.scheduleDescription,
+                weightDecay: weightDecay, dropout: config.dropout,
+                augmentation: config.augment ? config.augmentation.description : "none",
+                data: digests, trainCount: train.count, threads: threadOptions.threads,
+                testAccuracy: 0, testCount: test.count, history: history))
             file.calibration = TemperatureFit.calibrate(
                 Classifier(file), holdout: holdout,
                 description: "train[\(fullTrain.count - holdoutCount)..<\(fullTrain.count)] (\(holdoutCount) images held out from training)",

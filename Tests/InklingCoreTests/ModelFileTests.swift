@@ -5,12 +5,10 @@ import InklingCore
 final class ModelFileTests: XCTestCase {
     func makeFile(dtype: TensorData.DType = .float16) -> ModelFile {
         let trainer = Trainer(config: TrainingConfig())
-        let (layers, tensors) = ModelExport.layersAndTensors(of: trainer.network, dtype: dtype)
-        return ModelFile(input: InputSpec(mean: 0.1307, std: 0.3081), layers: layers, tensors: tensors, calibration: .identity,
-                         training: TrainingInfo(command: "inkling train", architecture: "inkling", seed: 1, epochs: 1, batchSize: 64,
-                                                optimizer: "adam", learningRateSchedule: "cosine", weightDecay: 0, dropout: 0,
-                                                augmentation: "none", data: [], trainCount: 0, threads: 1, testAccuracy: 0.5,
-                                                testCount: 10, history: []))
+        return ModelExport.modelFile(of: trainer, dtype: dtype, training: TrainingInfo(
+            command: "inkling train", architecture: "inkling", seed: 1, epochs: 1, batchSize: 64, optimizer: "adam",
+            learningRateSchedule: "cosine", weightDecay: 0, dropout: 0, augmentation: "none", data: [], trainCount: 0,
+            threads: 1, testAccuracy: 0.5, testCount: 10, history: []))
     }
 
     func json(_ file: ModelFile) throws -> [String: Any] {

@@ -5,13 +5,12 @@ import InklingCore
 final class TrainingTests: XCTestCase {
     /// A model file from a trained network, as `inkling train` writes it (minus calibration).
     static func exportFile(_ trainer: Trainer, history: [EpochRecord]) -> ModelFile {
-        let (layers, tensors) = ModelExport.layersAndTensors(of: trainer.network, dtype: .float16)
-        return ModelFile(input: InputSpec(mean: 0.1307, std: 0.3081), layers: layers, tensors: tensors, calibration: .identity,
-                         training: TrainingInfo(command: "test", architecture: "inkling", seed: trainer.config.seed, epochs: trainer.config.epochs,
-                                                batchSize: trainer.config.batchSize, optimizer: trainer.optimizerDescription,
-                                                learningRateSchedule: trainer.scheduleDescription, weightDecay: trainer.config.weightDecay,
-                                                dropout: trainer.config.dropout, augmentation: "test", data: [], trainCount: 0, threads: Engine.threads,
-                                                testAccuracy: 0, testCount: 0, history: history))
+        ModelExport.modelFile(of: trainer, training: TrainingInfo(
+            command: "test", architecture: "inkling", seed: trainer.config.seed, epochs: trainer.config.epochs,
+            batchSize: trainer.config.batchSize, optimizer: trainer.optimizerDescription,
+            learningRateSchedule: trainer.scheduleDescription, weightDecay: trainer.config.weightDecay,
+            dropout: trainer.config.dropout, augmentation: "test", data: [], trainCount: 0, threads: Engine.threads,
+            testAccuracy: 0, testCount: 0, history: history))
     }
 
     func testTinyNetOverfitsATinyBatch() throws {

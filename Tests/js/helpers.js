@@ -103,8 +103,4 @@ function greyToRGBA(g, w, h) {
 }
 
 // Data folder with the MNIST IDX files: INKLING_DATA, else ../shared/mnist.
-function mnistDir() {
-  return process.env.INKLING_DATA || path.resolve(ROOT, '..', 'shared', 'mnist');
-}
-
-module.exports = { ROOT, Inkling, readJSON, readIdx, lcg, float32Base64, tinyModel, paint, shape, greyToRGBA, mnistDir };
+module.exports = { ROOT, Inkling, readJSON, readIdx, lcg, float32Base64, tinyModel, paint, shape, greyToRGBA };

@@ -49,4 +49,13 @@ public enum ModelExport {
         }
         return (specs, tensors)
     }
+
+    /// The model file for a trained network: its layers and tensors, the trainer's input
+    /// normalisation, and the given calibration and training metadata.
+    public static func modelFile(of trainer: Trainer, dtype: TensorData.DType = .float16,
+                                 calibration: Calibration = .identity, training: TrainingInfo) -> ModelFile {
+        let (layers, tensors) = layersAndTensors(of: trainer.network, dtype: dtype)
+        return ModelFile(input: InputSpec(mean: trainer.config.mean, std: trainer.config.std), layers: layers,
+                         tensors: tensors, calibration: calibration, training: training)
+    }
 }
