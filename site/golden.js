@@ -2,7 +2,7 @@ window.INKLING_GOLDEN = {
   "format": "inkling-golden",
   "version": 1,
   "model": "weights/model.json",
-  "model_sha256": "ac000f33ec99c1b78deac1a80d79b047a270a2eb473cd390381349bf0ccb51e0",
+  "model_sha256": "15f8c9545f6b0f6a3d30de1309c1ed31f53cb8e3777c5737dbe2bfe3e48f3ff0",
   "tolerances": {"input": 1e-05, "probabilities": 1e-05, "logits": 0.0001},
   "data": "MNIST IDX files in ../shared/mnist (train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz)",
   "mnist_test_indices": [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19],

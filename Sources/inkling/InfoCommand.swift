@@ -14,7 +14,7 @@ struct Info: ParsableCommand {
             let file = try ModelFile.load(path: modelOptions.model)
             let bytes = (try? FileManager.default.attributesOfItem(atPath: modelOptions.model)[.size] as? Int) ?? 0
             let t = file.training
-            let secondsTo99 = ModelSummary.secondsToAccuracy(0.99, history: t.history)
+            let epochTo99 = t.history.first { $0.testAccuracy >= 0.99 }?.epoch
             if json {
                 print(jsonLine([
                     "model": modelOptions.model, "file_bytes": bytes, "sha256": try FileDigest.sha256(path: modelOptions.model),
@@ -23,8 +23,7 @@ struct Info: ParsableCommand {
                     "test_accuracy": t.testAccuracy, "test_count": t.testCount, "command": t.command, "seed": t.seed,
                     "epochs": t.epochs, "temperature": file.calibration.temperature, "unsure_below": file.calibration.unsureBelow,
                     "ece_before": file.calibration.eceBefore, "ece_after": file.calibration.eceAfter,
-                    "seconds_to_99": secondsTo99 as Any,
-                    "training_seconds": t.history.reduce(0) { $0 + $1.seconds },
+                    "epoch_to_99": epochTo99 as Any,
                 ] as [String: Any]))
                 return
             }
@@ -46,24 +45,11 @@ struct Info: ParsableCommand {
             print("  \(t.epochs) epochs, batch \(t.batchSize), \(t.optimizer), lr \(t.learningRateSchedule), dropout \(t.dropout)")
             print("  augmentation: \(t.augmentation)")
             for d in t.data { print("  data: \(d.file) sha256 \(d.sha256)") }
-            let total = t.history.reduce(0) { $0 + $1.seconds }
-            print(String(format: "  training time: %.1f s on %d thread(s)", total, t.threads)
-                  + (secondsTo99.map { String(format: "; 99%% test accuracy after %.1f s", $0) } ?? ""))
+            print("  trained on \(t.trainCount) images, \(t.threads) thread(s)"
+                  + (epochTo99.map { "; 99% test accuracy from epoch \($0)" } ?? ""))
             for r in t.history {
-                print(String(format: "  epoch %2d  loss %.4f  train %.2f%%  test %.2f%%  %.1f s", r.epoch, r.loss, r.trainAccuracy * 100, r.testAccuracy * 100, r.seconds))
+                print(String(format: "  epoch %2d  loss %.4f  train %.2f%%  test %.2f%%", r.epoch, r.loss, r.trainAccuracy * 100, r.testAccuracy * 100))
             }
         }
-    }
-}
-
-enum ModelSummary {
-    /// Training seconds until the first epoch whose test accuracy reached `target` (nil if never).
-    static func secondsToAccuracy(_ target: Float, history: [EpochRecord]) -> Double? {
-        var total = 0.0
-        for r in history {
-            total += r.seconds
-            if r.testAccuracy >= target { return total }
-        }
-        return nil
     }
 }

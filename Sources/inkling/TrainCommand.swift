@@ -97,6 +97,10 @@ struct Train: ParsableCommand {
             file.training.testAccuracy = Float(evaluation.accuracy)
             try file.validate(file: out)
             try writeAtomically(file.encoded(), to: out)
+            // Wall-clock figures go to the log, not the file (it must be byte-identical on retraining).
+            var elapsed = 0.0, secondsTo99: Double?
+            for r in history { elapsed += r.seconds; if secondsTo99 == nil && r.testAccuracy >= 0.99 { secondsTo99 = elapsed } }
+            printError(String(format: "trained in %.1f s", elapsed) + (secondsTo99.map { String(format: "; 99%% test accuracy after %.1f s", $0) } ?? ""))
             let c = file.calibration
             print("wrote \(out): test accuracy \(String(format: "%.2f%%", evaluation.accuracy * 100)) (\(evaluation.correct)/\(evaluation.count)), "
                   + "temperature \(c.temperature), ECE \(c.eceBefore) -> \(c.eceAfter)")
