@@ -20,8 +20,7 @@ let package = Package(
         // Everything that computes: engine, data, model format, vision, golden values.
         .target(
             name: "InklingCore",
-            dependencies: ["CBLAS", "CPNG", "CZlib"],
-            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+            dependencies: ["CBLAS", "CPNG", "CZlib"]
         ),
         // templates/ -> site/: page, model card, SVG charts.
         .target(
