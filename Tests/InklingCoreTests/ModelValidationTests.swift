@@ -101,6 +101,9 @@ final class ModelValidationTests: XCTestCase {
         let model = try ModelFile.load(path: path)
         let cost = try model.validate(file: path)
         XCTAssertEqual(cost.multiplyAdds, 624_064)
+        XCTAssertEqual(cost.poolingOperations, 9_408)
+        XCTAssertEqual(cost.activationValues, 25_882)
+        XCTAssertEqual(cost.largestIm2col, 19_600)
         XCTAssertEqual(cost.parameters, model.parameterCount)
         XCTAssertLessThan(cost.multiplyAdds + cost.poolingOperations, ModelLimits.multiplyAdds)
     }
