@@ -424,6 +424,7 @@
     return kind(v);
   }
   function kind(v) {
+    if (v === undefined) return 'nothing';
     if (v === null) return 'null';
     if (Array.isArray(v)) return 'an array';
     if (ArrayBuffer.isView(v)) return 'a ' + (v.constructor && v.constructor.name || 'typed array');
