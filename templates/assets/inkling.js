@@ -751,8 +751,10 @@
   }
 
   // Runs every layer; returns the last layer's output buffer (the 10 logits). Weights and
-  // input are finite, but values can still overflow to infinity (and relu or max-pool would
-  // then hide a NaN): every layer's output is checked, so no digit is ever read from them.
+  // input are finite, but values can still grow past float32's range, where Swift (which
+  // computes in float32) would get infinity, and relu or max-pool would then hide a NaN: every
+  // layer's output is checked, so no digit is ever read from such values.
+  const FLOAT32_MAX = 3.4028234663852886e38;
   Model.prototype.forward = function (input) {
     checkInput(input, this.pixels);
     const x = this.x, mean = this.mean, std = this.std;
@@ -763,7 +765,9 @@
       FORWARD[L.type](L, a, L.out);
       a = L.out;
       for (let i = 0; i < a.length; i++) {
-        if (!(a[i] - a[i] === 0)) throw InklingError('input', 'layer ' + l + ' (' + L.name + ', ' + L.type + ') gives a non-finite value (' + a[i] + '): the model overflows on this input');
+        if (!(Math.abs(a[i]) <= FLOAT32_MAX)) {
+          throw InklingError('input', 'layer ' + l + ' (' + L.name + ', ' + L.type + ') gives ' + a[i] + ', beyond float32 range: the model overflows on this input');
+        }
       }
     }
     return a;
