@@ -48,8 +48,11 @@
   const MAX_FILE_BYTES = 64 * 1024 * 1024;
   const MAX_JSON_DEPTH = 64;
 
-  // String -> UTF-8 bytes. A lone surrogate has no UTF-8 form: refused, not replaced.
+  // String -> UTF-8 bytes. A lone surrogate has no UTF-8 form: refused, not replaced. The
+  // platform's TextEncoder (node and every browser) is used when the text is well formed.
+  const ENCODER = typeof TextEncoder === 'function' ? new TextEncoder() : null;
   function utf8Encode(text, file) {
+    if (ENCODER && typeof text.isWellFormed === 'function' && text.isWellFormed()) return ENCODER.encode(text);
     let n = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
@@ -277,11 +280,16 @@
       return v;
     }
     const ESCAPES = { 34: '"', 92: '\\', 47: '/', 98: '\b', 102: '\f', 110: '\n', 114: '\r', 116: '\t' };
+    // The next character in a string that needs a look: quote, backslash, control, surrogate.
+    // A native search, so long plain runs (base64 tensors) cost one call.
+    const SPECIAL = /["\\\u0000-\u001f\ud800-\udfff]/g;
     function string() {
       const start = i++;
       let out = '', run = i;
       for (;;) {
-        if (i >= n) fail('unterminated string', start);
+        SPECIAL.lastIndex = i;
+        if (SPECIAL.exec(text) === null) fail('unterminated string', start);
+        i = SPECIAL.lastIndex - 1;
         const c = text.charCodeAt(i);
         if (c === 34) { out += text.slice(run, i); i++; return out; }
         if (c < 32) fail('control character ' + what(i) + ' in a string (it must be escaped)', i);
