@@ -106,3 +106,18 @@ test('loadModel refuses file bytes that are not UTF-8', () => {
 test('loadModel refuses text longer than 64 MiB before parsing it', () => {
   refused(() => Inkling.loadModel(' '.repeat(64 * 1024 * 1024 + 1)), /larger than 64 MiB/);
 });
+
+test('without TextEncoder and TextDecoder (the hand-written fallbacks) the results are the same', () => {
+  const vm = require('vm');
+  const sandbox = { module: { exports: {} } };
+  vm.runInNewContext(fs.readFileSync(path.join(ROOT, 'templates', 'assets', 'inkling.js'), 'utf8'), sandbox);
+  const Bare = sandbox.module.exports;
+  assert.strictEqual(vm.runInNewContext('typeof TextEncoder + typeof TextDecoder', {}), 'undefinedundefined');
+  for (const s of ['', 'abc', 'é€😀', MODEL_TEXT]) {
+    assert.deepStrictEqual(Array.from(Bare.utf8Encode(s)), Array.from(Buffer.from(s, 'utf8')));
+  }
+  const bytes = new Uint8Array(Buffer.from(MODEL_TEXT, 'utf8'));
+  assert.strictEqual(Bare.loadModel(bytes).sha256, nodeSha(bytes));
+  assert.throws(() => Bare.loadModel(new Uint8Array([0x22, 0xC3, 0x28, 0x22])), /not valid UTF-8: malformed byte sequence at byte 1/);
+  assert.throws(() => Bare.loadModel('{"a": "\uD800"}'), /not valid Unicode text: unpaired surrogate/);
+});

@@ -87,6 +87,10 @@
     if (bytes.length >= 2 && ((bytes[0] === 0xFF && bytes[1] === 0xFE) || (bytes[0] === 0xFE && bytes[1] === 0xFF))) {
       throw InklingError(file, 'the file is UTF-16 (it starts with a UTF-16 byte order mark); expected UTF-8');
     }
+    if (typeof TextDecoder === 'function') {
+      // The platform's strict decoder when there is one; on failure the loop below finds the place.
+      try { return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes); } catch (e) { /* below */ }
+    }
     const bad = function (i) { return InklingError(file, 'not valid UTF-8: malformed byte sequence at byte ' + i); };
     const parts = [];
     let units = [];
@@ -404,6 +408,12 @@
   });
 
   const hasOwn = function (o, k) { return Object.prototype.hasOwnProperty.call(o, k); };
+  // Bytes from any realm (another frame, a vm context): instanceof would miss them.
+  function byteKind(v) {
+    if (!ArrayBuffer.isView(v)) return null;
+    const tag = Object.prototype.toString.call(v);
+    return tag === '[object Uint8Array]' || tag === '[object Uint8ClampedArray]' ? tag : null;
+  }
   function isObject(v) { return v !== null && typeof v === 'object' && !Array.isArray(v) && !ArrayBuffer.isView(v); }
   function isInt(v) { return typeof v === 'number' && Number.isSafeInteger(v) && !Object.is(v, -0); }
   function intIn(v, lo, hi) { return isInt(v) && v >= lo && v <= hi; }
@@ -493,7 +503,7 @@
   function loadModel(source, file) {
     file = typeof file === 'string' && file ? file : 'model.json';
     let obj = source, sha = null;
-    if (typeof source === 'string' || source instanceof Uint8Array) {
+    if (typeof source === 'string' || byteKind(source) === '[object Uint8Array]') {
       const read = readJSONFile(source, file);
       obj = read.value;
       sha = read.sha256;
@@ -749,7 +759,7 @@
   // The model input: 784 finite numbers (1 = ink) as an Array or a typed array.
   function checkInput(input, pixels) {
     const fail = function (problem) { return InklingError('input', problem); };
-    const typed = ArrayBuffer.isView(input) && !(input instanceof DataView);
+    const typed = ArrayBuffer.isView(input) && Object.prototype.toString.call(input) !== '[object DataView]';
     if (!Array.isArray(input) && !typed) throw fail('expected ' + pixels + ' numbers (an Array or Float32Array), found ' + kind(input));
     if (input.length !== pixels) throw fail('expected ' + pixels + ' values, found ' + input.length);
     for (let i = 0; i < pixels; i++) {
@@ -1108,7 +1118,7 @@
     const w = image.width, h = image.height, p = image.data;
     if (!intIn(w, 1, 10000) || !intIn(h, 1, 10000)) throw fail('width and height must be integers in 1...10000, found ' + show(w) + 'x' + show(h));
     if (w * h > 16000000) throw fail('the image has ' + w * h + ' pixels, the limit is 16000000');
-    const bytes = p instanceof Uint8Array || p instanceof Uint8ClampedArray;
+    const bytes = byteKind(p) !== null;
     if (!bytes && !Array.isArray(p)) throw fail('data must be RGBA bytes (Uint8ClampedArray, Uint8Array or Array), found ' + kind(p));
     if (p.length !== w * h * 4) throw fail('expected width * height * 4 RGBA bytes, found ' + p.length + ' bytes for ' + w + 'x' + h);
     if (!bytes) {
@@ -1258,7 +1268,7 @@
       given = options.modelSha256.toLowerCase();
     }
     const model = modelArg instanceof Model ? modelArg : loadModel(modelArg, options.modelFile);
-    const golden = typeof goldenArg === 'string' || goldenArg instanceof Uint8Array ? readJSONFile(goldenArg, gfile).value : goldenArg;
+    const golden = typeof goldenArg === 'string' || byteKind(goldenArg) === '[object Uint8Array]' ? readJSONFile(goldenArg, gfile).value : goldenArg;
     const cases = readGolden(golden, gfile);
 
     const tol = GOLDEN_TOLERANCES, failures = [], problems = [];
