@@ -45,6 +45,37 @@ public enum HTML {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Any text as a JSON string literal that is safe inside `<script type="application/json">`:
+    /// `"`, `\` and control characters are escaped as JSON requires, `<` becomes `\u003c` (so
+    /// no `</script>` or `<!--`), U+2028/2029 are escaped. `JSON.parse` of the element's text
+    /// gives back exactly `text`: the page can hash the model file's own bytes.
+    public static func scriptSafeJSONString(_ text: String) -> String {
+        var out = [UInt8]()
+        out.reserveCapacity(text.utf8.count + text.utf8.count / 8 + 2)
+        out.append(0x22)
+        let bytes = Array(text.utf8), hex = Array("0123456789abcdef".utf8)
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            switch b {
+            case 0x22: out.append(contentsOf: [0x5C, 0x22])  // \"
+            case 0x5C: out.append(contentsOf: [0x5C, 0x5C])  // \\
+            case 0x0A: out.append(contentsOf: [0x5C, 0x6E])  // \n
+            case 0x0D: out.append(contentsOf: [0x5C, 0x72])  // \r
+            case 0x09: out.append(contentsOf: [0x5C, 0x74])  // \t
+            case 0x3C: out.append(contentsOf: Array("\\u003c".utf8))
+            case 0x00..<0x20: out.append(contentsOf: Array("\\u00".utf8) + [hex[Int(b >> 4)], hex[Int(b & 15)]])
+            case 0xE2 where i + 2 < bytes.count && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9):
+                out.append(contentsOf: Array((bytes[i + 2] == 0xA8 ? "\\u2028" : "\\u2029").utf8))
+                i += 2
+            default: out.append(b)
+            }
+            i += 1
+        }
+        out.append(0x22)
+        return String(decoding: out, as: UTF8.self)
+    }
+
     /// Script or style source made safe to inline: a literal `</script` or `</style` inside
     /// it would end the element early, so the build refuses such a file rather than
     /// silently rewriting code (which would also change its CSP hash).

@@ -40,7 +40,8 @@ public struct SiteBuilder {
         }
 
         let model = inputs.model
-        let modelJSON = HTML.scriptSafeJSON(String(decoding: inputs.modelBytes, as: UTF8.self))
+        // The model file's exact text as a JSON string: the page hashes it for the golden check.
+        let modelJSON = HTML.scriptSafeJSONString(String(decoding: inputs.modelBytes, as: UTF8.self))
         let card = ModelCard.context(model: model, modelBytes: inputs.modelBytes, evaluation: inputs.evaluation)
         let common: [String: Any] = [
             "csp": ContentSecurityPolicy.marker,

@@ -71,7 +71,8 @@ final class ModelCardTests: XCTestCase {
         let index = String(decoding: pages["index.html"]!, as: UTF8.self)
         XCTAssertTrue(index.contains("\\u003cscript>alert('x')\\u003c/script>"))
         let json = try XCTUnwrap(SiteBuildTests.matches(#"<script type="application/json" id="model">([\s\S]*?)</script>"#, in: index).first)
-        XCTAssertEqual(try ModelFile.decode(Data(json.utf8), name: "inlined").training.command, hostile)
+        let text = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.utf8), options: .fragmentsAllowed) as? String)
+        XCTAssertEqual(try ModelFile.decode(Data(text.utf8), name: "inlined").training.command, hostile)
     }
 
     func testContentSecurityPolicyAllowsExactlyTheInlineCode() throws {
@@ -109,6 +110,12 @@ final class ModelCardTests: XCTestCase {
         XCTAssertEqual(HTML.escape("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&#39;")
         XCTAssertEqual(HTML.scriptSafeJSON("{\"a\":\"</script>\"}"), "{\"a\":\"\\u003c/script>\"}")
         XCTAssertEqual(HTML.scriptSafeJSON("[\"é\u{2028}x\u{2029}<!--\"]"), "[\"é\\u2028x\\u2029\\u003c!--\"]")
+        // Any text as a JSON string literal: safe in a data block, and parsing it gives the text back.
+        let text = "{\n\t\"a\\b\": \"</script><!--\u{2028}é\u{0}\u{1F}😀\"\r\n}\n"
+        let literal = HTML.scriptSafeJSONString(text)
+        XCTAssertEqual(literal, #""{\n\t\"a\\b\": \"\u003c/script>\u003c!--\u2028é\u0000\u001f😀\"\r\n}\n""#)
+        XCTAssertFalse(literal.contains("<"))
+        XCTAssertEqual(try JSONSerialization.jsonObject(with: Data(literal.utf8), options: .fragmentsAllowed) as? String, text)
     }
 
     // MARK: - helpers

@@ -1,6 +1,9 @@
 """The in-page golden check (site/check.html) passes in Chromium from file://."""
 import browser
-from conftest import CleanCheck, record, site_file
+import hashlib
+import os
+
+from conftest import REPO, CleanCheck, record, site_file
 
 
 def run_check(driver, url, timeout=90):
@@ -41,3 +44,23 @@ def test_golden_check_fails_when_a_value_drifts(driver, tmp_path):
     status, shown = run_check(driver, browser.file_url(str(tmp_path / "check.html")))
     assert status == "fail", f"expected a drifted logit to make the check fail, found {status}: {shown}"
     assert case["name"] in shown or "logits" in shown, f"expected the message to name the case or field, found {shown}"
+
+
+def test_golden_check_fails_for_another_model_file(driver, tmp_path):
+    """The in-page check hashes the model text it runs: golden values made from another model
+    file (model_sha256 differs) fail, even though every value still agrees."""
+    import json
+    import shutil
+    prefix = "window.INKLING_GOLDEN = "
+    with open(site_file("golden.js"), encoding="utf-8") as f:
+        golden = json.loads(f.read().strip()[len(prefix):-1])
+    golden["model_sha256"] = "0" * 64
+    shutil.copy(site_file("check.html"), tmp_path / "check.html")
+    (tmp_path / "golden.js").write_text(prefix + json.dumps(golden) + ";\n", encoding="utf-8")
+    status, shown = run_check(driver, browser.file_url(str(tmp_path / "check.html")))
+    assert status == "fail", f"expected a model_sha256 mismatch to fail the check, found {status}: {shown}"
+    assert "model_sha256" in shown and "0" * 64 in shown, f"expected the message to name model_sha256, found {shown}"
+    sha = driver.execute_script("return window.INKLING_GOLDEN_REPORT && window.INKLING_GOLDEN_REPORT.modelSha256;")
+    with open(os.path.join(REPO, "weights", "model.json"), "rb") as f:
+        want = hashlib.sha256(f.read()).hexdigest()
+    assert sha == want, f"the page hashed its model text to {sha}, expected sha256sum weights/model.json = {want}"

@@ -102,5 +102,91 @@ function greyToRGBA(g, w, h) {
   return { data: d, width: w, height: h };
 }
 
-// Data folder with the MNIST IDX files: INKLING_DATA, else ../shared/mnist.
-module.exports = { ROOT, Inkling, readJSON, readIdx, lcg, float32Base64, tinyModel, paint, shape, greyToRGBA };
+// A consistent model from a layer stack, for limits tests and the fuzzer. Each entry:
+//   ['conv', out, kernel, stride, padding] | ['pool', size, stride] | ['relu'] | ['flatten'] | ['dense', out]
+// Shapes chain from the 28x28x1 input; weights are small random values (a block of 1021
+// values scaled by 1/sqrt(fan-in), tiled, so even 4 M parameters are quick to make).
+// opts: { seed, dtype: 'float32' | 'float16', scale }. Returns { model, budgets }.
+function stackModel(stack, opts) {
+  opts = opts || {};
+  const r = lcg(opts.seed || 1), dtype = opts.dtype || 'float32', scale = opts.scale === undefined ? 1 : opts.scale;
+  const block = Float32Array.from({ length: 1021 }, () => r(1));
+  const tensors = {}, layers = [];
+  const budgets = { multiplyAdds: 0, activations: 0, im2col: 0, parameters: 0 };
+  const tensor = (name, shape, fanIn) => {
+    const n = shape.reduce((a, b) => a * b, 1), v = new Float32Array(n), k = scale / Math.sqrt(fanIn);
+    for (let i = 0; i < n; i++) v[i] = block[i % 1021] * k;
+    budgets.parameters += n;
+    let data;
+    if (dtype === 'float16') {
+      const h = new Uint16Array(n);
+      for (let i = 0; i < n; i++) h[i] = floatToHalf(v[i]);
+      data = Buffer.from(h.buffer).toString('base64');
+    } else data = Buffer.from(v.buffer).toString('base64');
+    tensors[name] = { dtype, shape, data };
+    return name;
+  };
+  let shape = [1, 28, 28];
+  stack.forEach((e, i) => {
+    const [type] = e, name = type + i, input = shape.slice();
+    let l;
+    if (type === 'conv') {
+      const [, out, k, s, p] = e, [C, H, W] = shape, oh = Math.floor((H + 2 * p - k) / s) + 1, ow = Math.floor((W + 2 * p - k) / s) + 1;
+      shape = [out, oh, ow];
+      budgets.multiplyAdds += out * oh * ow * C * k * k;
+      budgets.im2col = Math.max(budgets.im2col, C * k * k * oh * ow);
+      l = { type: 'conv2d', name, in_channels: C, out_channels: out, kernel: k, stride: s, padding: p,
+            weight: tensor(name + '.weight', [out, C, k, k], C * k * k), bias: tensor(name + '.bias', [out], 1) };
+    } else if (type === 'pool') {
+      const [, size, s] = e, [C, H, W] = shape;
+      shape = [C, Math.floor((H - size) / s) + 1, Math.floor((W - size) / s) + 1];
+      budgets.multiplyAdds += shape[0] * shape[1] * shape[2] * size * size;
+      l = { type: 'maxpool2d', name, size, stride: s };
+    } else if (type === 'relu') {
+      l = { type: 'relu', name };
+    } else if (type === 'flatten') {
+      shape = [shape.reduce((a, b) => a * b, 1)];
+      l = { type: 'flatten', name };
+    } else if (type === 'dense') {
+      const [, out] = e, fin = shape[0];
+      shape = [out];
+      budgets.multiplyAdds += fin * out;
+      l = { type: 'dense', name, in_features: fin, out_features: out,
+            weight: tensor(name + '.weight', [out, fin], fin), bias: tensor(name + '.bias', [out], 1) };
+    } else throw new Error('stackModel: unknown entry ' + JSON.stringify(e));
+    budgets.activations += shape.reduce((a, b) => a * b, 1);
+    l.input_shape = input;
+    l.output_shape = shape.slice();
+    layers.push(l);
+  });
+  const model = {
+    format: 'inkling-model', version: 1,
+    input: { height: 28, width: 28, channels: 1, mean: 0.1307, std: 0.3081 },
+    layers, tensors,
+    calibration: { temperature: 1.5, unsure_below: 0.75, fitted_on: 'none', ece_before: 0, ece_after: 0 },
+    training: { command: 'stackModel' },
+  };
+  return { model, budgets };
+}
+
+// float32 -> float16 bits, round to nearest even (finite inputs; overflow gives infinity).
+function floatToHalf(f) {
+  const b = new DataView(new ArrayBuffer(4));
+  b.setFloat32(0, f);
+  const x = b.getUint32(0), sign = (x >>> 16) & 0x8000, e = ((x >>> 23) & 255) - 127 + 15, m = x & 0x7fffff;
+  if (e >= 31) return sign | 0x7c00;
+  if (e <= 0) {
+    if (e < -10) return sign;
+    const mm = (m | 0x800000) >>> (1 - e + 13), rest = (m | 0x800000) & ((1 << (1 - e + 13)) - 1), half = 1 << (1 - e + 12);
+    return sign | (mm + (rest > half || (rest === half && (mm & 1)) ? 1 : 0));
+  }
+  let h = sign | (e << 10) | (m >>> 13);
+  const rest = m & 0x1fff;
+  if (rest > 0x1000 || (rest === 0x1000 && (h & 1))) h++;
+  return h;
+}
+
+// An error is one of the library's own refusals.
+function isInklingError(e) { return e instanceof Inkling.InklingError && e.name === 'InklingError'; }
+
+module.exports = { ROOT, Inkling, readJSON, readIdx, lcg, float32Base64, tinyModel, stackModel, floatToHalf, isInklingError, paint, shape, greyToRGBA };

@@ -23,7 +23,7 @@ const MALFORMED = [
   ['infinite value', (m) => { m.tensors['dense.bias'].data = float32Base64([0, Infinity, 0, 0, 0, 0, 0, 0, 0, 0]); }, /tensor dense\.bias: value 1 is Infinity/],
   ['unknown dtype', (m) => { m.tensors['dense.bias'].dtype = 'int8'; }, /dtype must be "float16" or "float32", found "int8"/],
   ['not 10 logits', (m) => { m.layers[5].out_features = 9; m.layers[5].output_shape = [9]; m.tensors['dense.bias'] = { dtype: 'float32', shape: [9], data: float32Base64(new Array(9).fill(0)) }; }, /dense\.weight has shape \[10, 245\], expected \[9, 245\]/],
-  ['bad temperature', (m) => { m.calibration.temperature = 0; }, /calibration: temperature must be > 0/],
+  ['bad temperature', (m) => { m.calibration.temperature = 0; }, /calibration: temperature must be a finite number in \[0\.01, 100\], found 0/],
   ['missing calibration', (m) => { delete m.calibration; }, /missing key "calibration"/],
   ['empty layers', (m) => { m.layers = []; }, /layers: the list is empty/],
 ];

@@ -2,6 +2,7 @@
 # Runs the JavaScript tests (node --test Tests/js/). First writes Swift's digit for every MNIST
 # test image, which agreement.test.js compares with the JavaScript's:
 #   inkling golden --test-digits artifacts/swift-test-digits.json [--data DIR]
+# then a short fuzz run of inkling.js (Tests/js/fuzz.js; INKLING_FUZZ_SECONDS, default 10).
 # INKLING_BIN: the inkling binary (default: the release build); INKLING_DATA: MNIST folder.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -10,3 +11,4 @@ BIN="${INKLING_BIN:-$(swift build -c release --show-bin-path)/inkling}"
 mkdir -p artifacts
 "$BIN" golden --test-digits artifacts/swift-test-digits.json ${INKLING_DATA:+--data "$INKLING_DATA"}
 INKLING_SWIFT_DIGITS=artifacts/swift-test-digits.json node --test Tests/js/
+node Tests/js/fuzz.js "${INKLING_FUZZ_SECONDS:-10}" --seed "${INKLING_FUZZ_SEED:-1}" --quiet

@@ -39,9 +39,9 @@
   function start() {
     var t0 = performance.now();
     try {
-      var spec = JSON.parse($('model').textContent);
-      model = Inkling.loadModel(spec);
-      if (spec.calibration && typeof spec.calibration.unsure_below === 'number') unsureBelow = spec.calibration.unsure_below;
+      // The data block holds the model file's text as a JSON string; loadModel reads it strictly.
+      model = Inkling.loadModel(JSON.parse($('model').textContent), 'model.json');
+      unsureBelow = model.calibration.unsure_below;
     } catch (e) {
       status.textContent = 'The model could not be loaded: ' + e.message;
       app.dataset.ready = 'error';

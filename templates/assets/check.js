@@ -1,6 +1,8 @@
-/* check.js: the golden check in the page (check.html). Reads the weights from the inline
- * model JSON and the Swift reference values from golden.js (a classic script: file://
- * pages cannot fetch), runs Inkling.checkGolden, and shows the verdict on
+/* check.js: the golden check in the page (check.html). Loads the model from the exact text
+ * of weights/model.json (the #model data block holds it as a JSON string), so its SHA-256
+ * can be compared with the golden file's model_sha256; reads the Swift reference values from
+ * golden.js (a classic script: file:// pages cannot fetch); runs Inkling.checkGolden with the
+ * tolerances defined in inkling.js; and shows the verdict on
  * #golden-result[data-status] = pass | fail with the worst difference found. */
 (function () {
   'use strict';
@@ -13,25 +15,30 @@
     result.textContent = text;
   }
 
+  function item(text) {
+    var li = document.createElement('li');
+    li.textContent = text;
+    list.appendChild(li);
+  }
+
   try {
     if (!window.INKLING_GOLDEN) throw new Error('golden.js: expected window.INKLING_GOLDEN, found nothing (is golden.js next to this page?)');
-    var model = JSON.parse(document.getElementById('model').textContent);
+    var text = JSON.parse(document.getElementById('model').textContent);
+    if (typeof text !== 'string') throw new Error('check.html: expected the model file text in #model, found ' + typeof text);
     var t0 = performance.now();
-    var report = Inkling.checkGolden(model, window.INKLING_GOLDEN);
+    var model = Inkling.loadModel(text, 'model.json');
+    var report = Inkling.checkGolden(model, window.INKLING_GOLDEN, { goldenFile: 'golden.js' });
     var ms = performance.now() - t0;
     var w = report.worst;
     var worst = w ? 'worst difference ' + w.diff.toExponential(2) + ' in ' + w.field + ' of case ' + w.case +
                     ' (tolerance ' + w.tolerance.toExponential(0) + ')' : 'no values compared';
     window.INKLING_GOLDEN_REPORT = report;
-    detail.textContent = report.count + ' cases in ' + Math.round(ms) + ' ms; max differences: input ' +
-      report.maxDiff.input.toExponential(2) + ', logits ' + report.maxDiff.logits.toExponential(2) +
+    detail.textContent = report.count + ' cases in ' + Math.round(ms) + ' ms; model SHA-256 ' + report.modelSha256 +
+      '; max differences: input ' + report.maxDiff.input.toExponential(2) + ', logits ' + report.maxDiff.logits.toExponential(2) +
       ', probabilities ' + report.maxDiff.probabilities.toExponential(2) + '.';
-    report.failures.slice(0, 50).forEach(function (f) {
-      var li = document.createElement('li');
-      li.textContent = f.case + ' ' + f.field + ': ' + f.detail;
-      list.appendChild(li);
-    });
-    if (report.count === 0) finish('fail', 'Fail: golden.js has no cases to check.');
+    report.problems.forEach(item);
+    report.failures.slice(0, 50).forEach(function (f) { item(f.case + ' ' + f.field + ': ' + f.detail); });
+    if (report.problems.length) finish('fail', 'Fail: ' + report.problems.join('; '));
     else if (report.pass) finish('pass', 'Pass: all ' + report.count + ' golden cases agree with Swift; ' + worst + '.');
     else finish('fail', 'Fail: ' + report.failures.length + ' mismatches in ' + report.count + ' cases; ' + worst + '.');
   } catch (e) {
