@@ -103,8 +103,8 @@ extension ModelFile {
         var used = Set<String>()
         for (i, l) in layers.enumerated() {
             let at = "layer \(i) (\(l.name.prefix(64)), \(l.type.prefix(32)))"
-            guard L.nameLength.contains(l.name.count) else {
-                throw fail("layer \(i): name must have \(L.nameLength.lowerBound) to \(L.nameLength.upperBound) characters, found \(l.name.count)")
+            guard L.nameLength.contains(l.name.unicodeScalars.count) else {
+                throw fail("layer \(i): name must have \(L.nameLength.lowerBound) to \(L.nameLength.upperBound) characters, found \(l.name.unicodeScalars.count)")
             }
             guard LayerSpec.knownTypes.contains(l.type) else {
                 throw fail("\(at): unknown layer type \"\(l.type.prefix(32))\"; known types: \(LayerSpec.knownTypes.joined(separator: ", "))")
