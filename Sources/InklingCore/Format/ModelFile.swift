@@ -59,7 +59,7 @@ public struct ModelFile: Sendable, Equatable {
         // Geometry first, from the declared shapes (cheap, and its errors name the layer), so
         // an absurd file is refused before any tensor data is decoded.
         let shapes = raw.tensors.mapValues(\.shape)
-        try validateGeometry(input: raw.input, layers: raw.layers, calibration: raw.calibration, tensorShapes: shapes, file: file)
+        _ = try validateGeometry(input: raw.input, layers: raw.layers, calibration: raw.calibration, tensorShapes: shapes, file: file)
         var tensors: [String: TensorData] = [:]
         for (name, t) in raw.tensors.sorted(by: { $0.key < $1.key }) {
             tensors[name] = try TensorData.decode(dtype: t.dtype, shape: t.shape, base64: t.data, name: name, file: file)
