@@ -20,6 +20,11 @@ public enum MNISTSample {
     public static let fields = side * side + 1
     /// Of each class, this fraction (numerator / 5) goes to the train split.
     public static let trainFifths = 4
+    /// Limits on a CSV of this layout (on top of `DataFile.maxInflatedBytes`): at most all of
+    /// MNIST's 70,000 digits, and a line no longer than 785 three-digit fields with commas
+    /// (3,140 bytes) allows, rounded up. They turn a runaway file into a clear error.
+    public static let maxRows = 70_000
+    public static let maxLineBytes = 4096
 
     /// Parses the whole sample (all 5,000 digits, in file order). Raw CSV is accepted too.
     public static func load(csvGz path: String) throws -> Dataset {
@@ -74,7 +79,16 @@ public enum MNISTSample {
         while lineStart < n {  // a final "\n" does not start another line
             line += 1
             var lineEnd = lineStart
-            while lineEnd < n && bytes[lineEnd] != newline { lineEnd += 1 }
+            guard line <= maxRows else {
+                throw DataFileError(.tooLarge, file: name, expected: "at most \(maxRows) rows (digits)",
+                                    found: "more rows (line \(line) starts at byte \(lineStart))")
+            }
+            let longest = min(n, lineStart + maxLineBytes + 1)
+            while lineEnd < longest && bytes[lineEnd] != newline { lineEnd += 1 }
+            guard lineEnd - lineStart <= maxLineBytes else {
+                throw DataFileError(.tooLarge, file: name, expected: "line \(line): at most \(maxLineBytes) bytes",
+                                    found: "a longer line")
+            }
             var end = lineEnd
             if end > lineStart && bytes[end - 1] == cr { end -= 1 }
             guard end > lineStart else { throw fail("\(fields) comma-separated integers", "an empty line") }
