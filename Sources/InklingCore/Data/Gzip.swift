@@ -69,7 +69,8 @@ public enum Gzip {
         // more than allowed is enough to know the stream is too long.
         var cap = limit.maxBytes
         var promised: Int? = nil               // the header's exact size, once known
-        var capacity = min(max(64 * 1024, min(isize + 1, n * 1032 + 1024)), cap + 1)
+        let hint = min(isize + 1, n * 1032 + 1024)  // zlib inflates at most ~1032x
+        var capacity = limit.header != nil ? limit.headerBytes : min(max(64 * 1024, hint), cap + 1)
         var output = [UInt8](repeating: 0, count: capacity)
         var produced = 0
 
@@ -92,7 +93,10 @@ public enum Gzip {
                 }
                 promised = size
                 cap = size
-                if capacity > cap + 1 { capacity = cap + 1; output.removeSubrange(capacity...) }
+                // One allocation of the promised size (+1 to detect overrun), unless the
+                // compressed data is too short to ever fill it.
+                capacity = max(capacity, min(cap + 1, max(64 * 1024, n * 1032 + 1024)))
+                output.append(contentsOf: repeatElement(0, count: capacity - output.count))
             }
             if produced > cap { throw overrun(name: name, cap: cap, promised: promised) }
             if produced == capacity {

@@ -83,6 +83,7 @@ public struct TrainingError: Error, CustomStringConvertible, Equatable, Sendable
 
     /// A non-finite loss: the model is junk and must not be written.
     public static func diverged(epoch: Int, step: Int, loss: Float) -> TrainingError {
-        TrainingError("training diverged at epoch \(epoch) step \(step): loss is \(loss)")
+        let value = loss.isNaN ? "nan" : "\(loss)"  // not "-nan": the sign of a NaN means nothing
+        return TrainingError("training diverged at epoch \(epoch) step \(step): loss is \(value)")
     }
 }

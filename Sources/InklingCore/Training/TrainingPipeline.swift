@@ -95,10 +95,10 @@ public final class TrainingPipeline {
         let needed = max(Self.minimumTrainingImages, settings.config.batchSize)
         guard train.count >= needed else {
             throw DataFileError(.tooFew, file: trainFile,
-                                expected: "at least \(needed) training images (one batch of \(settings.config.batchSize), "
-                                    + "at least \(Self.minimumTrainingImages), \(Self.minimumPerDigit) of each digit) "
-                                    + "after holding out 1/10 for calibration",
-                                found: "\(fullTrain.count) images\(limitNote), \(train.count) left to train on")
+                                expected: "at least \(needed) training images after the calibration hold-out "
+                                    + "(at least \(Self.minimumTrainingImages), one batch of \(settings.config.batchSize), "
+                                    + "\(Self.minimumPerDigit) of each digit)",
+                                found: "\(fullTrain.count) images\(limitNote), \(train.count) after holding out \(holdout.count)")
         }
         var perDigit = [Int](repeating: 0, count: 10)
         for label in train.labels { perDigit[Int(label)] += 1 }
