@@ -114,7 +114,7 @@ final class ProgressPrinter {
             let line = try jsonLine([
                 "epoch": r(p.epoch, 1e4), "step": p.step, "elapsed_s": r(p.elapsedSeconds, 1e3),
                 "eval_s": r(p.evaluationSeconds, 1e3), "train_loss": r(Double(p.trainLoss), 1e6),
-                "test_accuracy": r(Double(p.testAccuracy), 1e6), "learning_rate": Double(p.learningRate),
+                "test_accuracy": r(Double(p.testAccuracy), 1e6), "learning_rate": Double(p.learningRate.description) ?? Double(p.learningRate),  // shortest Float form
             ])
             if interactive { printError("\r\u{1B}[K", terminator: "") }
             print(line)

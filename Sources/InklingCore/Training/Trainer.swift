@@ -65,7 +65,7 @@ public final class Trainer {
         var evaluationSeconds = 0.0
         var sinceEvaluation = (loss: 0.0, images: 0)  // for EvaluationPoint.trainLoss
 
-        /// Measures the test set, reports it, and says whether the target is reached.
+        /// Measures the test set (nil without one), records and reports the point.
         func evaluate(rate: Float) throws -> Float? {
             guard let test else { return nil }
             let start = Date()

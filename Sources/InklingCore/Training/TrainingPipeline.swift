@@ -95,9 +95,8 @@ public final class TrainingPipeline {
         let needed = max(Self.minimumTrainingImages, settings.config.batchSize)
         guard train.count >= needed else {
             throw DataFileError(.tooFew, file: trainFile,
-                                expected: "at least \(needed) training images after the calibration hold-out "
-                                    + "(at least \(Self.minimumTrainingImages), one batch of \(settings.config.batchSize), "
-                                    + "\(Self.minimumPerDigit) of each digit)",
+                                expected: "at least \(needed) training images left after the calibration hold-out "
+                                    + "(never fewer than \(Self.minimumTrainingImages) or one batch of \(settings.config.batchSize))",
                                 found: "\(fullTrain.count) images\(limitNote), \(train.count) after holding out \(holdout.count)")
         }
         var perDigit = [Int](repeating: 0, count: 10)
