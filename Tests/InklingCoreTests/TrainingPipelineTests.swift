@@ -213,16 +213,17 @@ final class TrainingPipelineTests: XCTestCase {
         let schedule = LearningRateSchedule(peak: 3e-3)
         var previous = schedule.rate(at: 0)
         XCTAssertGreaterThan(previous, 0)
-        var highest: Float = 0
+        var highest: (rate: Float, at: Double) = (0, 0), biggestJump: (size: Float, at: Double) = (0, 0)
         let steps = 100_000
         for i in 1..<steps {
-            let rate = schedule.rate(at: Double(i) / Double(steps))
-            XCTAssertLessThanOrEqual(rate, schedule.peak, "at \(Double(i) / Double(steps))")
-            XCTAssertLessThan(abs(rate - previous), schedule.peak * 1e-3, "jump at \(Double(i) / Double(steps))")
-            highest = max(highest, rate)
+            let progress = Double(i) / Double(steps), rate = schedule.rate(at: progress)
+            if rate > highest.rate { highest = (rate, progress) }
+            if abs(rate - previous) > biggestJump.size { biggestJump = (abs(rate - previous), progress) }
             previous = rate
         }
-        XCTAssertEqual(highest, schedule.peak, accuracy: schedule.peak * 1e-4, "reaches the peak")
+        XCTAssertLessThanOrEqual(highest.rate, schedule.peak, "above the peak at progress \(highest.at)")
+        XCTAssertEqual(highest.rate, schedule.peak, accuracy: schedule.peak * 1e-4, "reaches the peak")
+        XCTAssertLessThan(biggestJump.size, schedule.peak * 1e-3, "a jump of \(biggestJump.size) at \(biggestJump.at)")
         // Just before and at the end of warm-up.
         let w = Double(schedule.warmupFraction)
         XCTAssertEqual(schedule.rate(at: w.nextDown), schedule.peak, accuracy: schedule.peak * 1e-4)
