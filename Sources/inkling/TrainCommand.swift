@@ -9,16 +9,19 @@ struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train a model on MNIST and write it as a model file (format v1).",
         discussion: """
-        Holds out the last 5,000 training images (1/10 of a smaller set) to fit the confidence
-        temperature, trains on the rest with on-the-fly augmentation, measures test accuracy after
-        every epoch (and every --eval-every steps), then writes the model (batch norm folded,
-        float16) atomically: Ctrl-C leaves the previous file untouched. Same seed, data and
-        options give a byte-identical file, whatever --threads is. Refuses fewer than 100
-        training images (after the hold-out), fewer than 10 of any digit, or an empty test set;
-        a loss that stops being finite ends training with an error and writes nothing.
-        --json prints one JSON object per evaluation on stdout: epoch (fractional mid-epoch),
-        step, elapsed_s (wall clock since training started, evaluations included), eval_s (the
-        part spent evaluating), train_loss (mean since the previous evaluation), test_accuracy
+        Holds out the last 5,000 training images (1/10 of a smaller set) to fit the confidence \
+        temperature, trains on the rest with on-the-fly augmentation, measures test accuracy after \
+        every epoch (and every --eval-every steps), then writes the model (batch norm folded, \
+        float16) atomically: Ctrl-C leaves the previous file untouched. Same seed, data and \
+        options give a byte-identical file; the weights do not depend on --threads.
+
+        Refuses fewer than 100 training images after the hold-out (or fewer than one batch, or \
+        10 of any digit) and an empty test set. A loss that stops being finite ends training \
+        with an error and writes nothing.
+
+        --json prints one JSON object per evaluation on stdout: epoch (fractional mid-epoch), \
+        step, elapsed_s (wall clock since training started, evaluations included), eval_s (the \
+        part spent evaluating), train_loss (mean since the previous evaluation), test_accuracy \
         (0-1), learning_rate. Progress stays on stderr.
         """)
 
