@@ -33,10 +33,11 @@ struct SiteInputs {
         try check(evaluation, file: evaluationPath, modelBytes: modelBytes, modelPath: modelPath)
 
         let goldenBytes = try read(goldenPath, what: "the golden values (weights/golden.json)")
-        guard let golden = String(data: goldenBytes, encoding: .utf8),
-              (try? JSONSerialization.jsonObject(with: goldenBytes)) is [String: Any] else {
-            throw SiteError(file: goldenPath, expected: "a JSON object written by `inkling golden`", found: "something else")
+        // Validated as `golden --check` reads it (strict JSON, sizes), since the page parses it.
+        do { _ = try GoldenFile.decode(goldenBytes, name: goldenPath) } catch {
+            throw SiteError(file: goldenPath, expected: "golden values written by `inkling golden`", found: problem(error, file: goldenPath))
         }
+        let golden = String(decoding: goldenBytes, as: UTF8.self)
 
         var templates: [String: String] = [:]
         for name in requiredTemplates {
@@ -91,10 +92,10 @@ struct SiteInputs {
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
             throw SiteError(file: path, expected: what, found: "no such file")
         }
-        guard !isDir.boolValue, let data = FileManager.default.contents(atPath: path) else {
-            throw SiteError(file: path, expected: what, found: isDir.boolValue ? "a folder" : "an unreadable file")
+        guard !isDir.boolValue else { throw SiteError(file: path, expected: what, found: "a folder") }
+        do { return try readLimitedFile(path, limit: 64 << 20, what: "file") } catch let e as InputFileError {
+            throw SiteError(file: path, expected: what, found: e.problem)
         }
-        return data
     }
 
     static func readText(_ path: String, what: String) throws -> String {

@@ -42,6 +42,58 @@ final class GoldenTests: XCTestCase {
         XCTAssertTrue(report.description.contains(file.cases[k].name))
     }
 
+    /// A file cannot loosen its own check: a drift beyond the code's tolerance fails even
+    /// when the file claims a huge tolerance.
+    func testCheckUsesTheCodesTolerancesNotTheFiles() throws {
+        var file = try GoldenFile.load(path: goldenPath)
+        file.tolerances = GoldenFile.Tolerances(input: 1, probabilities: 1, logits: 1)
+        let k = file.cases.firstIndex { !$0.blank }!
+        file.cases[k].logits[0] += 0.001
+        let report = try Golden.check(file, path: goldenPath, classifier: try Classifier.load(path: modelPath),
+                                      modelSHA256: try FileDigest.sha256(path: modelPath))
+        XCTAssertFalse(report.passed)
+        XCTAssertEqual(report.failures.map(\.field), ["logits"])
+    }
+
+    /// Zero cases prove nothing: refused when read, and failed by the checker itself.
+    func testEmptyCaseListFails() throws {
+        var file = try GoldenFile.load(path: goldenPath)
+        file.cases = []
+        XCTAssertThrowsError(try GoldenFile.decode(file.encoded(), name: "g.json")) {
+            XCTAssertTrue("\($0)".contains("expected 1 to 10000 cases, found 0"), "\($0)")
+        }
+        let report = try Golden.check(file, path: "g.json", classifier: try Classifier.load(path: modelPath),
+                                      modelSHA256: try FileDigest.sha256(path: modelPath))
+        XCTAssertFalse(report.passed)
+    }
+
+    /// A declared raw size far beyond the data (which crashed `golden --check`) is refused
+    /// by name, as are non-finite or out-of-range values.
+    func testHugeRawSizesAndBadValuesAreRefused() throws {
+        let text = String(decoding: try Data(contentsOf: URL(fileURLWithPath: goldenPath)), as: UTF8.self)
+        let first = try XCTUnwrap(text.range(of: #""width": \d+, "height": \d+"#, options: .regularExpression))
+        for (replacement, expected) in [(#""width": 4611686018427387904, "height": 4"#, "raw image must be 1 to 4096 pixels per side"),
+                                        (#""width": 4096, "height": 4097"#, "raw image must be 1 to 4096 pixels per side"),
+                                        (#""width": 0, "height": 0"#, "raw image must be 1 to 4096 pixels per side")] {
+            let bad = text.replacingCharacters(in: first, with: replacement)
+            XCTAssertThrowsError(try GoldenFile.decode(Data(bad.utf8), name: "g.json")) {
+                XCTAssertTrue("\($0)".hasPrefix("g.json: ") && "\($0)".contains(expected), "\($0)")
+            }
+        }
+        // A raw size that passes the limits but disagrees with the data: refused by image(of:).
+        let bad = text.replacingCharacters(in: first, with: #""width": 4096, "height": 4096"#)
+        let file = try GoldenFile.decode(Data(bad.utf8), name: "g.json")
+        XCTAssertThrowsError(try GoldenFile.image(of: file.cases[0], file: "g.json")) {
+            XCTAssertTrue("\($0)".contains("raw bytes"), "\($0)")
+        }
+        XCTAssertThrowsError(try Golden.check(file, path: "g.json", classifier: try Classifier.load(path: modelPath),
+                                              modelSHA256: try FileDigest.sha256(path: modelPath)))
+        let dup = text.replacingOccurrences(of: "\"version\": 1,", with: "\"version\": 1, \"version\": 1,")
+        XCTAssertThrowsError(try GoldenFile.decode(Data(dup.utf8), name: "g.json")) {
+            XCTAssertTrue("\($0)".contains("duplicate key"), "\($0)")
+        }
+    }
+
     func testCheckDetectsAStaleModel() throws {
         let file = try GoldenFile.load(path: goldenPath)
         let report = try Golden.check(file, path: goldenPath, classifier: try Classifier.load(path: modelPath), modelSHA256: "0" + String(repeating: "f", count: 63))

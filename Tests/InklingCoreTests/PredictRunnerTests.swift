@@ -52,6 +52,22 @@ final class PredictRunnerTests: XCTestCase {
         XCTAssertTrue(error.description.hasPrefix("\(bad): truncated PNG"), error.description)
     }
 
+    /// Extreme (but finite, valid) weights overflow to infinite logits: an error naming the
+    /// file, never a digit or `inf` in the JSON line.
+    func testNonFiniteOutputIsAnErrorNotADigit() throws {
+        var model = try ModelFile.load(path: Self.modelPath)
+        let w = model.tensors["dense.weight"]!
+        model.tensors["dense.weight"] = TensorData(dtype: .float32, shape: w.shape,
+                                                   values: w.values.indices.map { $0 % 2 == 0 ? 3e38 : -3e38 })
+        XCTAssertNoThrow(try model.validate(file: "extreme.json"))
+        let extreme = PredictRunner(classifier: Classifier(model))
+        let path = try write(strokePNG(), "one.png")
+        let outcomes = extreme.run(files: [path])
+        guard case .failure(let error) = outcomes[0] else { return XCTFail("expected an error, got \(outcomes[0])") }
+        XCTAssertEqual(error.kind, .nonFiniteOutput)
+        XCTAssertTrue("\(error)".hasPrefix(path + ": "), "\(error)")
+    }
+
     func testMissingFileIsAnErrorNotACrash() {
         let missing = directory.appendingPathComponent("nope.png").path
         guard case .failure(let error) = runner.run(files: [missing])[0] else { return XCTFail("predicted a missing file") }

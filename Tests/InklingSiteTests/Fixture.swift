@@ -46,11 +46,10 @@ struct Fixture {
         try evaluation.encoded().write(to: URL(fileURLWithPath: evaluationPath))
 
         let goldenPath = dir.appendingPathComponent("golden.json").path
-        let golden = """
-        {"format": "inkling-golden", "version": 1, "note": \(jsonString(text)),
-         "tolerances": {"input": 1e-5, "logits": 1e-4, "probabilities": 1e-5}, "cases": []}
-        """
-        try Data(golden.utf8).write(to: URL(fileURLWithPath: goldenPath))
+        // Real golden values of the fixture model (synthetic drawings), `text` in its free-text fields.
+        let golden = Golden.make(Array(GoldenCases.synthetic().prefix(4)), classifier: Classifier(file), model: text,
+                                 modelSHA256: FileDigest.sha256(data: canonical), data: text)
+        try golden.encoded().write(to: URL(fileURLWithPath: goldenPath))
         return Fixture(dir: dir, model: modelPath, evaluation: evaluationPath, golden: goldenPath,
                        templates: repo.appendingPathComponent("templates").path, modelBytes: canonical,
                        evaluationValue: evaluation)

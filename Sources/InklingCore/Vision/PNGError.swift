@@ -12,6 +12,9 @@ public struct PNGError: Error, CustomStringConvertible, Equatable, Sendable {
         case corrupt
         /// Over one of the documented limits in `PNGDecoder` (side, pixel budget, file size).
         case tooLarge
+        /// The image decoded, but the model gave NaN or infinity for it (extreme weights):
+        /// refused rather than reported as a digit or printed as non-JSON.
+        case nonFiniteOutput
     }
 
     public let file: String

@@ -34,11 +34,11 @@ public struct PredictRunner {
 
     /// Reads and predicts one file; throws `PNGError` naming `path`.
     public func predict(path: String) throws -> FilePrediction {
-        predict(image: try PNGDecoder.decode(path: path), file: path)
+        try predict(image: try PNGDecoder.decode(path: path), file: path)
     }
 
-    /// Predicts an already decoded image; `file` is only carried into the result.
-    public func predict(image: RGBAImage, file: String) -> FilePrediction {
+    /// Predicts an already decoded image; `file` names it in the result and in errors.
+    public func predict(image: RGBAImage, file: String) throws -> FilePrediction {
         let pre = Preprocessor.preprocess(image)
         if pre.blank {
             return FilePrediction(file: file, digit: nil, confidence: nil, unsure: false, blank: true,
@@ -46,6 +46,10 @@ public struct PredictRunner {
                                   input: pre.input)
         }
         let p = classifier.predict(pre.input)
+        guard p.logits.allSatisfy(\.isFinite), p.probabilities.allSatisfy(\.isFinite) else {
+            throw PNGError(file: file, kind: .nonFiniteOutput,
+                           problem: "the model gave NaN or infinite logits for this image (are its weights extreme?)")
+        }
         return FilePrediction(file: file, digit: p.digit, confidence: p.confidence, unsure: p.unsure, blank: false,
                               blankReason: nil, probabilities: p.probabilities, logits: p.logits, input: pre.input)
     }
