@@ -42,7 +42,7 @@ struct Bench: ParsableCommand {
             var results: [String: Any] = ["threads": threadOptions.threads, "repeats": repeats,
                                           "train_images": trainSet.count, "infer_images": inferSet.count, "data": data.source]
             for (name, config) in [("refnet", refnet), ("model", shipped)] {
-                let train = median((0..<repeats).map { _ in trainingRate(config, trainSet) })
+                let train = median(try (0..<repeats).map { _ in try trainingRate(config, trainSet) })
                 let infer = median((0..<repeats).map { _ in inferenceRate(config, inferSet) })
                 results["\(name)_train_images_per_s"] = (train * 10).rounded() / 10
                 results["\(name)_infer_images_per_s"] = (infer * 10).rounded() / 10
@@ -51,18 +51,18 @@ struct Bench: ParsableCommand {
                                  name, train, infer, repeats, threadOptions.threads))
                 }
             }
-            if json { print(jsonLine(results)) }
+            if json { print(try jsonLine(results)) }
         }
     }
 
     /// Images/s for one epoch over `data` after a short warm-up (buffers sized, caches hot).
-    private func trainingRate(_ config: TrainingConfig, _ data: Dataset) -> Double {
+    private func trainingRate(_ config: TrainingConfig, _ data: Dataset) throws -> Double {
         var c = config
         c.epochs = 1
         let trainer = Trainer(config: c)
-        trainer.train(on: data.prefix(640), test: nil, report: { _ in })
+        try trainer.train(on: data.prefix(640), test: nil, report: { _ in })
         let start = Date()
-        trainer.train(on: data, test: nil, report: { _ in })
+        try trainer.train(on: data, test: nil, report: { _ in })
         return Double(data.count) / Date().timeIntervalSince(start)
     }
 

@@ -28,7 +28,7 @@ struct Evaluate: ParsableCommand {
                 var object = try JSONSerialization.jsonObject(with: evaluation.encoded()) as! [String: Any]
                 object["misread"] = nil  // pixels are for the site; the line stays readable
                 object["model"] = modelOptions.model
-                print(jsonLine(object))
+                print(try jsonLine(object))
                 return
             }
             print("model: \(modelOptions.model)")

@@ -16,7 +16,7 @@ struct Info: ParsableCommand {
             let t = file.training
             let epochTo99 = t.history.first { $0.testAccuracy >= 0.99 }?.epoch
             if json {
-                print(jsonLine([
+                print(try jsonLine([
                     "model": modelOptions.model, "file_bytes": bytes, "sha256": try FileDigest.sha256(path: modelOptions.model),
                     "parameters": file.parameterCount, "multiply_adds": file.multiplyAdds,
                     "layers": file.layers.map { ["type": $0.type, "name": $0.name, "input_shape": $0.inputShape, "output_shape": $0.outputShape] },

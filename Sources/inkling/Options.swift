@@ -22,7 +22,7 @@ struct DataOptions: ParsableArguments {
 
 /// `--threads`, shared by the commands that compute in bulk.
 struct ThreadOptions: ParsableArguments {
-    @Option(name: .long, help: "Threads for OpenBLAS and the engine's parallel loops. Weights are bit-identical for a given count.")
+    @Option(name: .long, help: "Worker threads for the engine's parallel loops (OpenBLAS runs single-threaded inside each). Results do not depend on the count.")
     var threads: Int = 2
 
     func validate() throws {
@@ -43,8 +43,14 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     }
 }
 
-/// A JSON value printed with sorted keys on one line.
-func jsonLine(_ object: Any) -> String {
-    let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+/// A JSON value printed with sorted keys on one line. Throws (never crashes) on a value JSON
+/// cannot hold, such as NaN.
+func jsonLine(_ object: Any) throws -> String {
+    guard JSONSerialization.isValidJSONObject(object) else {
+        throw JSONLineError(description: "cannot print the result as JSON (a value is not finite or not JSON): \(object)")
+    }
+    let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
     return String(decoding: data, as: UTF8.self)
 }
+
+struct JSONLineError: Error, CustomStringConvertible { let description: String }

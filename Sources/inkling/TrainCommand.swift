@@ -9,10 +9,20 @@ struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Train a model on MNIST and write it as a model file (format v1).",
         discussion: """
-        Holds out the last 5,000 training images (1/10 of a smaller set) to fit the confidence
-        temperature, trains on the rest with on-the-fly augmentation, measures test accuracy after
-        every epoch, then writes the model (batch norm folded, float16) atomically: Ctrl-C leaves the
-        previous file untouched. Same seed, data and --threads give a byte-identical file.
+        Holds out the last 5,000 training images (1/10 of a smaller set) to fit the confidence \
+        temperature, trains on the rest with on-the-fly augmentation, measures test accuracy after \
+        every epoch (and every --eval-every steps), then writes the model (batch norm folded, \
+        float16) atomically: Ctrl-C leaves the previous file untouched. Same seed, data and \
+        options give a byte-identical file; the weights do not depend on --threads.
+
+        Refuses fewer than 100 training images after the hold-out (or fewer than one batch, or \
+        10 of any digit) and an empty test set. A loss that stops being finite ends training \
+        with an error and writes nothing.
+
+        --json prints one JSON object per evaluation on stdout: epoch (fractional mid-epoch), \
+        step, elapsed_s (wall clock since training started, evaluations included), eval_s (the \
+        part spent evaluating), train_loss (mean since the previous evaluation), test_accuracy \
+        (0-1), learning_rate. Progress stays on stderr.
         """)
 
     @OptionGroup var dataOptions: DataOptions
@@ -26,6 +36,9 @@ struct Train: ParsableCommand {
     @Option(help: "Mini-batch size.") var batchSize = 64
     @Option(help: "Weight decay (decoupled for adam, L2 for sgd).") var weightDecay: Float = 1e-4
     @Flag(help: "Train without augmentation.") var noAugment = false
+    @Option(help: "Also measure test accuracy every N steps (mini-batches), not only at each epoch's end.") var evalEvery: Int?
+    @Option(help: "Stop once test accuracy reaches A (0-1), then export, calibrate and write as usual.") var stopAtAccuracy: Float?
+    @Flag(help: "Print one JSON object per evaluation on stdout (see above).") var json = false
     @Option(help: "Where to write the model.") var out = "weights/model.json"
 
     func validate() throws {
@@ -33,21 +46,24 @@ struct Train: ParsableCommand {
         guard Architecture(rawValue: architecture) != nil else { throw ValidationError("--architecture must be inkling or refnet") }
         guard TrainingConfig.OptimizerKind(rawValue: optimizer) != nil else { throw ValidationError("--optimizer must be adam or sgd") }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
-        if let limit, limit < 20 { throw ValidationError("--limit must be at least 20") }
+        guard learningRate > 0 && learningRate.isFinite else { throw ValidationError("--lr must be a positive number") }
+        guard weightDecay >= 0 && weightDecay.isFinite else { throw ValidationError("--weight-decay must be 0 or more") }
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+        if let evalEvery, evalEvery < 1 { throw ValidationError("--eval-every must be at least 1") }
+        if let a = stopAtAccuracy, !(a > 0 && a <= 1) { throw ValidationError("--stop-at-accuracy must be in (0, 1]") }
     }
 
-    /// The command as recorded in the model file: every option that shapes the weights, none
-    /// that is machine-specific (the data folder is identified by its files' SHA-256 instead).
-    var canonicalCommand: String {
-        var parts = ["inkling train", "--epochs \(epochs)", "--seed \(seed)", "--threads \(threadOptions.threads)"]
-        if let limit { parts.append("--limit \(limit)") }
-        if architecture != "inkling" { parts.append("--architecture \(architecture)") }
-        if optimizer != "adam" { parts.append("--optimizer \(optimizer)") }
-        if learningRate != 3e-3 { parts.append("--lr \(learningRate)") }
-        if batchSize != 64 { parts.append("--batch-size \(batchSize)") }
-        if weightDecay != 1e-4 { parts.append("--weight-decay \(weightDecay)") }
-        if noAugment { parts.append("--no-augment") }
-        return parts.joined(separator: " ")
+    var settings: TrainingSettings {
+        var s = TrainingSettings()
+        s.config.architecture = Architecture(rawValue: architecture)!
+        s.config.epochs = epochs; s.config.seed = seed; s.config.batchSize = batchSize
+        s.config.optimizer = TrainingConfig.OptimizerKind(rawValue: optimizer)!
+        s.config.learningRate = learningRate; s.config.weightDecay = weightDecay
+        s.config.augment = !noAugment
+        if s.config.architecture == .refnet { s.config.dropout = 0 }
+        s.limit = limit; s.threads = threadOptions.threads
+        s.evaluateEvery = evalEvery; s.stopAtAccuracy = stopAtAccuracy
+        return s
     }
 
     func run() throws {
@@ -55,55 +71,30 @@ struct Train: ParsableCommand {
             Engine.configure(threads: threadOptions.threads)
             let source = try dataOptions.locate()
             printError("data: \(source)")
-            let fullTrain = try source.load(split: .train).prefix(limit)
-            let test = try source.load(split: .test)
-            let holdoutCount = min(5000, fullTrain.count / 10)
-            let train = fullTrain.slice(0..<(fullTrain.count - holdoutCount))
-            let holdout = fullTrain.slice((fullTrain.count - holdoutCount)..<fullTrain.count)
-
-            var config = TrainingConfig()
-            config.architecture = Architecture(rawValue: architecture)!
-            config.epochs = epochs; config.seed = seed; config.batchSize = batchSize
-            config.optimizer = TrainingConfig.OptimizerKind(rawValue: optimizer)!
-            config.learningRate = learningRate; config.weightDecay = weightDecay
-            config.augment = !noAugment
-            if config.architecture == .refnet { config.dropout = 0 }
-
-            let trainer = Trainer(config: config)
-            printError("model: \(architecture), \(trainer.network.parameterCount) parameters, \(trainer.network.multiplyAdds) multiply-adds/image; "
-                       + "training on \(train.count), calibrating on \(holdout.count), testing on \(test.count) images, \(threadOptions.threads) thread(s)")
+            let pipeline = try TrainingPipeline(source: source, settings: settings)
+            let network = pipeline.trainer.network
+            printError("model: \(architecture), \(network.parameterCount) parameters, \(network.multiplyAdds) multiply-adds/image; "
+                       + "training on \(pipeline.train.count), calibrating on \(pipeline.holdout.count), "
+                       + "testing on \(pipeline.test.count) images, \(threadOptions.threads) thread(s)")
             signal(SIGINT) { _ in interrupted = true }
-            let progress = ProgressPrinter()
-            let history = trainer.train(on: train, test: test, report: progress.handle, shouldStop: { interrupted })
-            if interrupted || history.count < epochs {
-                printError("\ninterrupted after \(history.count) epoch(s): \(out) was not written")
+            let progress = ProgressPrinter(json: json)
+            let outcome = try pipeline.run(report: progress.handle, shouldStop: { interrupted })
+            guard let file = outcome.file, let evaluation = outcome.evaluation else {
+                printError("\ninterrupted after \(outcome.run.history.count) epoch(s): \(out) was not written")
                 throw ExitCode(130)
             }
-
-            // Export, then measure what was exported (float16, batch norm folded).
-            let digests = try source.fileDigests().map { DataFileInfo(file: $0.name, sha256: $0.sha256) }
-            var file = ModelExport.modelFile(of: trainer, training: TrainingInfo(
-                command: canonicalCommand, architecture: architecture, seed: seed, epochs: epochs, batchSize: batchSize,
-                optimizer: trainer.optimizerDescription, learningRateSchedule: trainer.scheduleDescription,
-                weightDecay: weightDecay, dropout: config.dropout,
-                augmentation: config.augment ? config.augmentation.description : "none",
-                data: digests, trainCount: train.count, threads: threadOptions.threads,
-                testAccuracy: 0, testCount: test.count, history: history))
-            file.calibration = TemperatureFit.calibrate(
-                Classifier(file), holdout: holdout,
-                description: "train[\(fullTrain.count - holdoutCount)..<\(fullTrain.count)] (\(holdoutCount) images held out from training)",
-                unsureBelow: 0.75)
-            let evaluation = Evaluation.run(Classifier(file), on: test, keepMisread: 0)
-            file.training.testAccuracy = Float(evaluation.accuracy)
-            try file.validate(file: out)
-            try writeAtomically(file.encoded(), to: out)
+            try TrainingPipeline.write(file, to: out)
             // Wall-clock figures go to the log, not the file (it must be byte-identical on retraining).
-            var elapsed = 0.0, secondsTo99: Double?
-            for r in history { elapsed += r.seconds; if secondsTo99 == nil && r.testAccuracy >= 0.99 { secondsTo99 = elapsed } }
-            printError(String(format: "trained in %.1f s", elapsed) + (secondsTo99.map { String(format: "; 99%% test accuracy after %.1f s", $0) } ?? ""))
+            let points = outcome.run.evaluations
+            let to99 = points.first { $0.testAccuracy >= 0.99 }
+            let total = points.last?.elapsedSeconds ?? 0, evalTotal = points.last?.evaluationSeconds ?? 0
+            printError(String(format: "trained in %.1f s (%.1f s of it evaluating)", total, evalTotal)
+                       + (to99.map { String(format: "; 99%% test accuracy after %.1f s, epoch %.2f", $0.elapsedSeconds, $0.epoch) } ?? "")
+                       + (outcome.run.stop == .reachedAccuracy ? "; stopped at the --stop-at-accuracy target" : ""))
             let c = file.calibration
-            print("wrote \(out): test accuracy \(String(format: "%.2f%%", evaluation.accuracy * 100)) (\(evaluation.correct)/\(evaluation.count)), "
-                  + "temperature \(c.temperature), ECE \(c.eceBefore) -> \(c.eceAfter)")
+            let summary = "wrote \(out): test accuracy \(String(format: "%.2f%%", evaluation.accuracy * 100)) (\(evaluation.correct)/\(evaluation.count)), "
+                + "temperature \(c.temperature), ECE \(c.eceBefore) -> \(c.eceAfter)"
+            if json { printError(summary) } else { print(summary) }
         }
     }
 }
@@ -113,9 +104,24 @@ struct Train: ParsableCommand {
 final class ProgressPrinter {
     private let interactive = isatty(STDERR_FILENO) != 0
     private var lastLine = Date.distantPast
+    /// Also print each evaluation as a JSON line on stdout.
+    private let json: Bool
 
-    func handle(_ event: TrainingEvent) {
+    init(json: Bool) { self.json = json }
+
+    func handle(_ event: TrainingEvent) throws {
         switch event {
+        case let .evaluation(p):
+            guard json else { return }
+            func r(_ x: Double, _ digits: Double) -> Double { (x * digits).rounded() / digits }
+            let line = try jsonLine([
+                "epoch": r(p.epoch, 1e4), "step": p.step, "elapsed_s": r(p.elapsedSeconds, 1e3),
+                "eval_s": r(p.evaluationSeconds, 1e3), "train_loss": r(Double(p.trainLoss), 1e6),
+                "test_accuracy": r(Double(p.testAccuracy), 1e6), "learning_rate": Double(p.learningRate.description) ?? Double(p.learningRate),  // shortest Float form
+            ])
+            if interactive { printError("\r\u{1B}[K", terminator: "") }
+            print(line)
+            fflush(stdout)
         case let .batch(epoch, epochs, done, total, loss, accuracy, speed, eta):
             let fraction = Double(done) / Double(total)
             let width = 24, filled = Int(fraction * Double(width))

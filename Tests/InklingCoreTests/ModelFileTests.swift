@@ -108,7 +108,7 @@ final class ModelFileTests: XCTestCase {
         // Give batch norm non-trivial running statistics.
         let data = Dataset(images: (0..<(64 * 784)).map { _ in UInt8(rng.next() % 256) }, labels: (0..<64).map { UInt8($0 % 10) },
                            rows: 28, cols: 28, source: "random")
-        trainer.train(on: data, test: nil, report: { _ in })
+        try trainer.train(on: data, test: nil, report: { _ in })
         let (layers, tensors) = ModelExport.layersAndTensors(of: trainer.network, dtype: .float32)
         var file = makeFile(); file.layers = layers; file.tensors = tensors
         let classifier = Classifier(file)

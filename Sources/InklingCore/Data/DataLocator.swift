@@ -25,6 +25,17 @@ public enum DataSource: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The file that holds the images of `split` (what errors about its size name).
+    public func imagesFile(_ split: DataSplit) -> String {
+        switch self {
+        case .mnist(let directory):
+            return MNIST.files(directory: directory, split: split)?.images
+                ?? (directory as NSString).appendingPathComponent(MNIST.candidateNames(split, images: true)[0])
+        case .sample(let file):
+            return "\(file) (\(split.rawValue) split)"
+        }
+    }
+
     /// SHA-256 of every file, keyed by file name: what the model metadata records.
     public func fileDigests() throws -> [(name: String, sha256: String)] {
         try files.map { ((($0 as NSString).lastPathComponent), try FileDigest.sha256(path: $0)) }

@@ -26,46 +26,102 @@ public enum IDXReader {
     /// Labels must lie in 0..<classes (MNIST: the ten digits).
     public static let mnistClasses = 10
 
+    /// The largest image side accepted from any IDX header, before comparing with what the
+    /// caller expects: a guard against hostile headers, not a format limit.
+    public static let maxSide = 4096
+
     /// Reads an IDX image file; `rows`/`cols` are the dimensions the caller expects.
+    /// A gzip file is sized by its header first: it is never inflated beyond what the header
+    /// promises, nor beyond `DataFile.maxInflatedBytes`.
     public static func readImages(path: String, rows: Int = mnistSide, cols: Int = mnistSide) throws -> IDXImages {
-        try parseImages(DataFile.read(path: path), name: path, rows: rows, cols: cols)
+        let limit = Gzip.Limit(headerBytes: imagesHeaderSize) { header in
+            try imagesHeader(header, name: path, rows: rows, cols: cols).totalBytes
+        }
+        return try parseImages(DataFile.read(path: path, limit: limit), name: path, rows: rows, cols: cols)
     }
 
     /// Reads an IDX label file; every label must be below `classes`.
     public static func readLabels(path: String, classes: Int = mnistClasses) throws -> [UInt8] {
-        try parseLabels(DataFile.read(path: path), name: path, classes: classes)
+        let limit = Gzip.Limit(headerBytes: labelsHeaderSize) { header in
+            try labelsHeader(header, name: path).totalBytes
+        }
+        return try parseLabels(DataFile.read(path: path, limit: limit), name: path, classes: classes)
     }
 
     /// Parses the (already inflated) bytes of an IDX image file.
     public static func parseImages(_ bytes: [UInt8], name: String,
                                    rows: Int = mnistSide, cols: Int = mnistSide) throws -> IDXImages {
-        let headerSize = 16
-        try checkHeader(bytes, name: name, magic: imagesMagic, headerSize: headerSize, what: "image")
-        let count = Int(bigEndianU32(bytes, 4))
-        let fileRows = Int(bigEndianU32(bytes, 8))
-        let fileCols = Int(bigEndianU32(bytes, 12))
-        guard fileRows == rows && fileCols == cols else {
-            throw DataFileError(.badDimensions, file: name, expected: "\(rows)x\(cols) images (rows x cols)",
-                                found: "\(fileRows)x\(fileCols)")
-        }
-        let pixelsPerImage = rows * cols
-        try checkLength(bytes.count, name: name, headerSize: headerSize, count: count, itemSize: pixelsPerImage,
-                        item: "\(rows)x\(cols) image")
-        return IDXImages(count: count, rows: rows, cols: cols, pixels: Array(bytes[headerSize...]))
+        let header = try imagesHeader(bytes, name: name, rows: rows, cols: cols)
+        try checkLength(bytes.count, name: name, header: header, item: "\(rows)x\(cols) image")
+        return IDXImages(count: header.count, rows: rows, cols: cols, pixels: Array(bytes[imagesHeaderSize...]))
     }
 
     /// Parses the (already inflated) bytes of an IDX label file.
     public static func parseLabels(_ bytes: [UInt8], name: String, classes: Int = mnistClasses) throws -> [UInt8] {
-        let headerSize = 8
-        try checkHeader(bytes, name: name, magic: labelsMagic, headerSize: headerSize, what: "label")
-        let count = Int(bigEndianU32(bytes, 4))
-        try checkLength(bytes.count, name: name, headerSize: headerSize, count: count, itemSize: 1, item: "label")
-        let labels = Array(bytes[headerSize...])
+        let header = try labelsHeader(bytes, name: name)
+        try checkLength(bytes.count, name: name, header: header, item: "label")
+        let labels = Array(bytes[labelsHeaderSize...])
         if let bad = labels.firstIndex(where: { Int($0) >= classes }) {
             throw DataFileError(.labelOutOfRange, file: name, expected: "labels 0...\(classes - 1)",
                                 found: "\(labels[bad]) at index \(bad)")
         }
         return labels
+    }
+
+    // MARK: - headers
+
+    public static let imagesHeaderSize = 16
+    public static let labelsHeaderSize = 8
+
+    /// What a header promises: `count` items of `itemSize` bytes after `headerSize` bytes.
+    public struct Header: Sendable, Equatable {
+        public let headerSize: Int
+        public let count: Int
+        public let itemSize: Int
+        /// headerSize + count * itemSize, computed with overflow checks.
+        public let totalBytes: Int
+    }
+
+    /// Checks an image header (magic, dimensions) and sizes the file it describes. Only the
+    /// first 16 bytes are read, so this works on a header alone (gzip sizing).
+    public static func imagesHeader(_ bytes: [UInt8], name: String, rows: Int = mnistSide,
+                                    cols: Int = mnistSide) throws -> Header {
+        try checkHeader(bytes, name: name, magic: imagesMagic, headerSize: imagesHeaderSize, what: "image")
+        let count = Int(bigEndianU32(bytes, 4))
+        let fileRows = Int(bigEndianU32(bytes, 8))
+        let fileCols = Int(bigEndianU32(bytes, 12))
+        guard (1...maxSide).contains(fileRows) && (1...maxSide).contains(fileCols) else {
+            throw DataFileError(.badDimensions, file: name,
+                                expected: "image dimensions 1...\(maxSide) (and \(rows)x\(cols) here)",
+                                found: "\(fileRows)x\(fileCols)")
+        }
+        guard fileRows == rows && fileCols == cols else {
+            let why = rows == mnistSide && cols == mnistSide ? "; MNIST images are 28x28" : ""
+            throw DataFileError(.badDimensions, file: name, expected: "\(rows)x\(cols) images (rows x cols)\(why)",
+                                found: "\(fileRows)x\(fileCols)")
+        }
+        return try sized(name: name, headerSize: imagesHeaderSize, count: count, itemSize: rows * cols,
+                         item: "\(rows)x\(cols) images")
+    }
+
+    /// Checks a label header (magic) and sizes the file it describes.
+    public static func labelsHeader(_ bytes: [UInt8], name: String) throws -> Header {
+        try checkHeader(bytes, name: name, magic: labelsMagic, headerSize: labelsHeaderSize, what: "label")
+        return try sized(name: name, headerSize: labelsHeaderSize, count: Int(bigEndianU32(bytes, 4)), itemSize: 1,
+                         item: "labels")
+    }
+
+    /// headerSize + count * itemSize, refused when it overflows or passes the data-file cap.
+    private static func sized(name: String, headerSize: Int, count: Int, itemSize: Int, item: String) throws -> Header {
+        let (body, overflow1) = count.multipliedReportingOverflow(by: itemSize)
+        let (total, overflow2) = headerSize.addingReportingOverflow(body)
+        guard !overflow1 && !overflow2 && total <= DataFile.maxInflatedBytes else {
+            throw DataFileError(.tooLarge, file: name,
+                                expected: "at most \(Gzip.describeBytes(DataFile.maxInflatedBytes)) of data",
+                                found: "a header promising \(count) \(item)"
+                                    + (overflow1 || overflow2 ? " (a size that overflows)" : " (\(Gzip.describeBytes(total)))"))
+        }
+        return Header(headerSize: headerSize, count: count, itemSize: itemSize, totalBytes: total)
     }
 
     // MARK: - validation helpers
@@ -89,13 +145,12 @@ public enum IDXReader {
         }
     }
 
-    private static func checkLength(_ length: Int, name: String, headerSize: Int, count: Int, itemSize: Int,
-                                    item: String) throws {
-        let expected = headerSize + count * itemSize
+    private static func checkLength(_ length: Int, name: String, header h: Header, item: String) throws {
+        let expected = h.totalBytes
         guard length == expected else {
-            let body = "\(headerSize)-byte header + \(count) x \(itemSize) bytes"
+            let body = "\(h.headerSize)-byte header + \(h.count) x \(h.itemSize) bytes"
             let problem = length < expected
-                ? "truncated: \(length - headerSize) bytes hold only \((length - headerSize) / itemSize) complete \(item)s"
+                ? "truncated: \(length - h.headerSize) bytes hold only \((length - h.headerSize) / h.itemSize) complete \(item)s"
                 : "\(length - expected) trailing bytes"
             throw DataFileError(length < expected ? .truncated : .trailingBytes, file: name,
                                 expected: "\(expected) bytes (\(body))", found: "\(length) bytes (\(problem))")

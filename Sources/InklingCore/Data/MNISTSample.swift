@@ -20,6 +20,12 @@ public enum MNISTSample {
     public static let fields = side * side + 1
     /// Of each class, this fraction (numerator / 5) goes to the train split.
     public static let trainFifths = 4
+    /// Limits on a CSV of this layout (on top of `DataFile.maxInflatedBytes`): at most all of
+    /// MNIST's 70,000 digits, and lines of at most 64 KiB (the widest valid row is 3,140
+    /// bytes; a header row of names is about 7 KB and gets its own error). They turn a runaway
+    /// file into a clear error rather than a long scan.
+    public static let maxRows = 70_000
+    public static let maxLineBytes = 64 * 1024
 
     /// Parses the whole sample (all 5,000 digits, in file order). Raw CSV is accepted too.
     public static func load(csvGz path: String) throws -> Dataset {
@@ -56,9 +62,10 @@ public enum MNISTSample {
                        source: "\(all.source) (\(split.rawValue) split: \(trainFifths)/5 of each class)")
     }
 
-    /// Parses CSV bytes: one digit per line, 784 integers 0...255 then a label 0...9.
+    /// Parses CSV bytes: one digit per line, 784 integers 0...255 then a label 0...9, at most
+    /// `maxRows` lines of at most `maxLineBytes` bytes.
     /// Errors name the file, the line (1-based) and the field (1-based).
-    public static func parse(_ bytes: [UInt8], name: String) throws -> Dataset {
+    public static func parse(_ bytes: [UInt8], name: String, maxRows: Int = MNISTSample.maxRows) throws -> Dataset {
         let pixels = side * side
         let comma = UInt8(ascii: ","), newline = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
         var images = [UInt8]()
@@ -74,7 +81,16 @@ public enum MNISTSample {
         while lineStart < n {  // a final "\n" does not start another line
             line += 1
             var lineEnd = lineStart
-            while lineEnd < n && bytes[lineEnd] != newline { lineEnd += 1 }
+            guard line <= maxRows else {
+                throw DataFileError(.tooLarge, file: name, expected: "at most \(maxRows) rows (digits)",
+                                    found: "more rows (line \(line) starts at byte \(lineStart))")
+            }
+            let longest = min(n, lineStart + maxLineBytes + 1)
+            while lineEnd < longest && bytes[lineEnd] != newline { lineEnd += 1 }
+            guard lineEnd - lineStart <= maxLineBytes else {
+                throw DataFileError(.tooLarge, file: name, expected: "line \(line): at most \(maxLineBytes) bytes",
+                                    found: "a longer line")
+            }
             var end = lineEnd
             if end > lineStart && bytes[end - 1] == cr { end -= 1 }
             guard end > lineStart else { throw fail("\(fields) comma-separated integers", "an empty line") }

@@ -71,14 +71,29 @@ public struct ModelFile: Sendable, Equatable {
 
     // MARK: - Writing
 
-    /// Deterministic JSON: sorted keys, fixed layout, no timestamps.
+    /// Deterministic JSON: sorted keys, fixed layout, no timestamps. Only for a file known to
+    /// hold finite numbers (read back, or built by tests); see `encoded(file:)`.
     public func encoded() -> Data {
+        // A NaN or infinity is the only thing JSONEncoder refuses here.
+        guard let data = try? encoded(file: "model") else { preconditionFailure("model file holds a non-finite number") }
+        return data
+    }
+
+    /// Deterministic JSON, or an error naming `file` when a number has no JSON form (NaN,
+    /// infinity): what `inkling train` writes through, so junk never reaches the disk.
+    public func encoded(file: String) throws -> Data {
         let raw = RawFile(format: Self.formatName, version: Self.version, input: input, layers: layers,
                           tensors: tensors.mapValues { RawTensor(dtype: $0.dtype, shape: $0.shape, data: $0.base64()) },
                           calibration: calibration, training: training)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        var data = try! encoder.encode(raw)
+        var data: Data
+        do { data = try encoder.encode(raw) } catch let EncodingError.invalidValue(value, context) {
+            let path = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            throw ModelFileError(file: file, "cannot write \(value) at \(path) as JSON (not a finite number)")
+        } catch {
+            throw ModelFileError(file: file, "cannot encode as JSON: \(error)")
+        }
         data.append(0x0A)
         return data
     }

@@ -4,6 +4,10 @@ import Foundation
 ///
 /// logits: [N][K], labels: [N]  ->  loss = mean_n -log softmax(logits_n)[label_n]
 /// dlogits[n][k] = (softmax(logits_n)[k] - [k == label_n]) / N
+///
+/// -log softmax(z)[y] is computed as log(sum_k exp(z_k - m)) - (z_y - m), m = max_k z_k, never
+/// as -log(exp(z_y - m) / sum): for a very wrong logit exp(z_y - m) underflows to 0 and the
+/// loss would be +inf instead of the large finite value it is.
 public enum SoftmaxCrossEntropy {
     public struct Result {
         public var loss: Float
@@ -28,7 +32,7 @@ public enum SoftmaxCrossEntropy {
             }
             let label = Int(labels[b])
             if best == label { correct += 1 }
-            loss -= Double(Foundation.log(grad.data[row + label] / sum))
+            loss += Double(Foundation.log(sum)) - Double(logits.data[row + label] - maxLogit)
             for j in 0..<k {
                 grad.data[row + j] = (grad.data[row + j] / sum - (j == label ? 1 : 0)) / Float(n)
             }

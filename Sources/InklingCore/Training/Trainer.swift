@@ -45,16 +45,42 @@ public final class Trainer {
     public var optimizerDescription: String { optimizer.description }
     public var scheduleDescription: String { schedule.description }
 
-    /// Trains for `config.epochs` epochs; after each, measures accuracy on `test` (if given).
-    /// `shouldStop` is polled between batches (Ctrl-C); returns the epochs completed.
+    /// Trains for `config.epochs` epochs. Measures accuracy on `test` (if given) at the end of
+    /// every epoch and, with `evaluateEvery`, every that many steps; stops early once it
+    /// reaches `stopAtAccuracy`. `shouldStop` is polled between batches (Ctrl-C).
+    ///
+    /// Throws when `data` is empty and when the loss or the weights stop being finite (the
+    /// model is then junk: the caller must not write it). Evaluating does not change the
+    /// weights, so the same run with or without `evaluateEvery` trains identically.
     @discardableResult
-    public func train(on data: Dataset, test: Dataset?, report: (TrainingEvent) -> Void,
-                      shouldStop: () -> Bool = { false }) -> [EpochRecord] {
+    public func train(on data: Dataset, test: Dataset?, evaluateEvery: Int? = nil, stopAtAccuracy: Float? = nil,
+                      report: (TrainingEvent) throws -> Void, shouldStop: () -> Bool = { false }) throws -> TrainingRun {
         let n = data.count, bs = config.batchSize
+        guard n > 0 else { throw TrainingError("\(data.source): no training images") }
         let stepsPerEpoch = (n + bs - 1) / bs
         let totalSteps = stepsPerEpoch * config.epochs
-        var history: [EpochRecord] = []
+        var run = TrainingRun(history: [], evaluations: [], stop: .completed, steps: 0)
         var order = SeededRNG(seed: config.seed, stream: 0x5EED)
+        let trainingStart = Date()
+        var evaluationSeconds = 0.0
+        var sinceEvaluation = (loss: 0.0, images: 0)  // for EvaluationPoint.trainLoss
+
+        /// Measures the test set (nil without one), records and reports the point.
+        func evaluate(rate: Float) throws -> Float? {
+            guard let test else { return nil }
+            let start = Date()
+            let accuracy = self.accuracy(on: test)
+            evaluationSeconds += Date().timeIntervalSince(start)
+            let point = EvaluationPoint(
+                epoch: Double(run.steps) / Double(stepsPerEpoch), step: run.steps,
+                elapsedSeconds: Date().timeIntervalSince(trainingStart), evaluationSeconds: evaluationSeconds,
+                trainLoss: Float(sinceEvaluation.loss / Double(max(1, sinceEvaluation.images))),
+                testAccuracy: accuracy, learningRate: rate)
+            sinceEvaluation = (0, 0)
+            run.evaluations.append(point)
+            try report(.evaluation(point))
+            return accuracy
+        }
 
         for epoch in 1...max(1, config.epochs) {
             let permutation = order.permutation(n)
@@ -62,19 +88,26 @@ public final class Trainer {
             var lossSum = 0.0, correct = 0, seen = 0
             var lastReport = Date.distantPast
             var rate: Float = 0
+            var testAccuracy: Float? = nil
             for step in 0..<stepsPerEpoch {
-                if shouldStop() { return history }
+                if shouldStop() { run.stop = .interrupted; return run }
                 let lo = step * bs, hi = min(n, lo + bs)
                 let indices = Array(permutation[lo..<hi])
                 let labels = loadBatch(data, indices: indices, epoch: epoch, augment: config.augment)
-                rate = schedule.rate(at: Double((epoch - 1) * stepsPerEpoch + step) / Double(totalSteps))
+                rate = schedule.rate(at: Double(run.steps) / Double(totalSteps))
                 let result = labels.withUnsafeBufferPointer { lp -> SoftmaxCrossEntropy.Result in
                     let logits = network.forward(input, training: true)
                     return SoftmaxCrossEntropy.forwardBackward(logits: logits, labels: lp.baseAddress!, grad: dlogits)
                 }
+                guard result.loss.isFinite else {
+                    throw TrainingError.diverged(epoch: epoch, step: step + 1, loss: result.loss)
+                }
                 network.backward(dlogits)
                 optimizer.step(network.parameters, learningRate: rate)
+                run.steps += 1
                 lossSum += Double(result.loss) * Double(indices.count)
+                sinceEvaluation.loss += Double(result.loss) * Double(indices.count)
+                sinceEvaluation.images += indices.count
                 correct += result.correct
                 seen += indices.count
                 let now = Date()
@@ -83,20 +116,42 @@ public final class Trainer {
                     let elapsed = now.timeIntervalSince(start)
                     let speed = Double(seen) / max(elapsed, 1e-9)
                     let remaining = Double(n - seen + (config.epochs - epoch) * n) / speed
-                    report(.batch(epoch: epoch, epochs: config.epochs, done: seen, total: n,
+                    try report(.batch(epoch: epoch, epochs: config.epochs, done: seen, total: n,
                                   loss: Float(lossSum / Double(seen)), accuracy: Float(correct) / Float(seen),
                                   imagesPerSecond: speed, etaSeconds: remaining))
                 }
+                let endOfEpoch = step == stepsPerEpoch - 1
+                if endOfEpoch || (evaluateEvery.map { run.steps % $0 == 0 } ?? false) {
+                    try checkWeights(epoch: epoch, step: step + 1)
+                    testAccuracy = try evaluate(rate: rate)
+                    if let target = stopAtAccuracy, let accuracy = testAccuracy, accuracy >= target {
+                        run.stop = .reachedAccuracy
+                    }
+                }
+                if run.stop == .reachedAccuracy { break }
             }
             let seconds = Date().timeIntervalSince(start)
-            let testAccuracy = test.map { accuracy(on: $0) } ?? 0  // 0: no test set given (JSON has no NaN)
             let record = EpochRecord(epoch: epoch, loss: Float(lossSum / Double(seen)),
-                                     trainAccuracy: Float(correct) / Float(seen), testAccuracy: testAccuracy,
+                                     trainAccuracy: Float(correct) / Float(seen),
+                                     testAccuracy: testAccuracy ?? 0,  // 0: no test set given (JSON has no NaN)
                                      seconds: (seconds * 1000).rounded() / 1000, learningRate: rate)
-            history.append(record)
-            report(.epoch(record))
+            run.history.append(record)
+            try report(.epoch(record))
+            if run.stop == .reachedAccuracy { break }
         }
-        return history
+        return run
+    }
+
+    /// Throws when a weight (or a batch-norm statistic) is no longer finite: a last step can
+    /// blow the weights up while its own loss was still finite.
+    private func checkWeights(epoch: Int, step: Int) throws {
+        for p in network.parameters where !p.value.allSatisfy(\.isFinite) {
+            throw TrainingError("training diverged at epoch \(epoch) step \(step): \(p.name) is not finite")
+        }
+        for case let bn as BatchNorm2D in network.layers
+            where !(bn.runningMean.allSatisfy(\.isFinite) && bn.runningVar.allSatisfy(\.isFinite)) {
+            throw TrainingError("training diverged at epoch \(epoch) step \(step): \(bn.name) statistics are not finite")
+        }
     }
 
     /// Fills `input` with the normalised (optionally augmented) images and returns the labels.
