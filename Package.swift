@@ -32,7 +32,8 @@ let package = Package(
             name: "inkling",
             dependencies: ["InklingCore", "InklingSite", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "InklingCoreTests", dependencies: ["InklingCore", "CPNG", "CZlib"]),
+        // Fixtures/ is read from the source tree (#filePath), not bundled.
+        .testTarget(name: "InklingCoreTests", dependencies: ["InklingCore", "CPNG", "CZlib"], exclude: ["Fixtures"]),
         .testTarget(name: "InklingSiteTests", dependencies: ["InklingSite", "InklingCore"]),
     ],
     swiftLanguageModes: [.v5]

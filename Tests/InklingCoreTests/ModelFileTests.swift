@@ -102,16 +102,42 @@ final class ModelFileTests: XCTestCase {
         XCTAssertThrowsError(try ModelFile.load(path: "/nonexistent/model.json")) { XCTAssertTrue("\($0)".contains("/nonexistent/model.json")) }
     }
 
+    /// Folding batch norm into the convolutions (ModelExport) must not change the function: the
+    /// float32 export's logits equal the training network's in inference mode (running
+    /// statistics, no dropout) to 1e-5 relative per image: max_j |a_j - b_j| / max_j |b_j|.
     func testClassifierMatchesTrainingNetworkAfterBatchNormFolding() throws {
         var rng = SeededRNG(seed: 3)
         let trainer = Trainer(config: TrainingConfig())
-        // Give batch norm non-trivial running statistics.
-        let data = Dataset(images: (0..<(64 * 784)).map { _ in UInt8(rng.next() % 256) }, labels: (0..<64).map { UInt8($0 % 10) },
+        // Give batch norm non-trivial running statistics (and gamma, beta).
+        let count = 64
+        let data = Dataset(images: (0..<(count * 784)).map { _ in UInt8(rng.next() % 256) }, labels: (0..<count).map { UInt8($0 % 10) },
                            rows: 28, cols: 28, source: "random")
         try trainer.train(on: data, test: nil, report: { _ in })
+        let bn = trainer.network.layers.compactMap { $0 as? BatchNorm2D }
+        XCTAssertEqual(bn.count, 3)
+        XCTAssertTrue(bn.allSatisfy { $0.runningMean.contains { abs($0) > 1e-3 } && $0.runningVar.contains { abs($0 - 1) > 1e-3 } })
+        XCTAssertTrue(bn.allSatisfy { $0.gamma.value.contains { abs($0 - 1) > 1e-3 } && $0.beta.value.contains { abs($0) > 1e-3 } })
+
         let (layers, tensors) = ModelExport.layersAndTensors(of: trainer.network, dtype: .float32)
+        XCTAssertFalse(layers.contains { $0.type == "batchnorm2d" || $0.type == "dropout" })
         var file = makeFile(); file.layers = layers; file.tensors = tensors
-        let classifier = Classifier(file)
-        XCTAssertEqual(trainer.predict(data), classifier.predict(batch: data.images.map { Float($0) / 255 }, count: 64).map(\.digit))
+        let pixels = data.images.map { Float($0) / 255 }
+        let folded = Classifier(file).logits(batch: pixels, count: count)
+
+        // The unfolded network, inference mode, on the same normalised input as the classifier's.
+        let (mean, std) = (trainer.config.mean, trainer.config.std)
+        let input = Tensor(batch: count, shape: Shape(1, 28, 28), data: pixels.map { ($0 - mean) / std })
+        let unfolded = trainer.network.forward(input, training: false).values
+
+        var worst = 0.0
+        for b in 0..<count {
+            let row = (b * 10)..<(b * 10 + 10)
+            let scale = unfolded[row].map { Double(abs($0)) }.max()!
+            let diff = row.map { Double(abs(folded[$0] - unfolded[$0])) }.max()!
+            worst = max(worst, diff / max(scale, 1e-6))
+        }
+        print(String(format: "batch-norm folding: worst logit error %.2e (per image, relative to its largest logit)", worst))
+        XCTAssertLessThan(worst, 1e-5, "folded float32 export changes the logits")
+        XCTAssertEqual(trainer.predict(data), Classifier(file).predict(batch: pixels, count: count).map(\.digit))
     }
 }
