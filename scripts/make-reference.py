@@ -34,7 +34,8 @@ The engine's conventions, reproduced here:
     (torch.optim.AdamW). Weight decay only on parameters whose `decays` flag is set (conv and
     dense weights), never on biases or batch-norm parameters.
   - schedule (Sources/InklingCore/Training/Schedule.swift): progress p = step / total;
-    p < warmup: peak (p + 1e-3) / warmup; else peak (floor + (1 - floor) (1 + cos(pi q)) / 2),
+    p < warmup: peak (start + (1 - start) p / warmup), start = 0.033;
+    else peak (floor + (1 - floor) (1 + cos(pi q)) / 2),
     q = (p - warmup) / (1 - warmup).
 
 Inputs and parameters are rounded to float32 (what the engine holds) before torch computes in
@@ -292,7 +293,8 @@ def net_forward(x, p, running, what):
 
 def schedule_rate(progress, peak, warmup, floor):
     if progress < warmup:
-        return peak * (progress + 1e-3) / warmup
+        start = 0.033  # LearningRateSchedule.warmupStart
+        return peak * (start + (1 - start) * progress / warmup)
     q = (progress - warmup) / (1 - warmup)
     return peak * (floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * q)))
 
