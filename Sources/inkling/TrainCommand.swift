@@ -52,7 +52,6 @@ struct Train: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            Engine.configure(threads: threadOptions.threads)
             let source = try dataOptions.locate()
             printError("data: \(source)")
             let fullTrain = try source.load(split: .train).prefix(limit)
@@ -69,7 +68,7 @@ struct Train: ParsableCommand {
             config.augment = !noAugment
             if config.architecture == .refnet { config.dropout = 0 }
 
-            let trainer = Trainer(config: config)
+            let trainer = Trainer(config: config, threads: threadOptions.threads)
             printError("model: \(architecture), \(trainer.network.parameterCount) parameters, \(trainer.network.multiplyAdds) multiply-adds/image; "
                        + "training on \(train.count), calibrating on \(holdout.count), testing on \(test.count) images, \(threadOptions.threads) thread(s)")
             signal(SIGINT) { _ in interrupted = true }
