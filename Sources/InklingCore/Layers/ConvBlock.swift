@@ -105,9 +105,7 @@ final class ConvBlock {
                 if batchStats {
                     // Partial sums for the batch statistics, in Double (see BatchNorm2D).
                     for o in 0..<cout {
-                        let row = zc + o * columns
-                        var s = 0.0, s2 = 0.0
-                        for i in 0..<columns { let v = Double(row[i]); s += v; s2 += v * v }
+                        let (s, s2) = Kernels.sumAndSquares(zc + o * columns, columns)
                         stats![(c * cout + o) * 2] = s
                         stats![(c * cout + o) * 2 + 1] = s2
                     }
@@ -281,9 +279,7 @@ final class ConvBlock {
                 expand(gb, yb, ab, into: dzc, n0: n0, count: count, n: n)
                 for o in 0..<cout {
                     let (mu, inv) = (mean[o], invStd[o])
-                    let (zr, gr) = (zc + o * columns, dzc + o * columns)
-                    var s = 0.0, sx = 0.0
-                    for i in 0..<columns { let h = (zr[i] - mu) * inv; s += Double(gr[i]); sx += Double(gr[i] * h) }
+                    let (s, sx) = Kernels.normBackwardSums(dzc + o * columns, zc + o * columns, columns, mean: mu, inv: inv)
                     stats[(c * cout + o) * 2] = s
                     stats[(c * cout + o) * 2 + 1] = sx
                 }
