@@ -4,12 +4,13 @@ import InklingCore
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure training and batch-inference throughput (images/s) for refnet and the shipped model.",
+        abstract: "Measure training and inference throughput (images/s) and batch-1 latency for refnet and the shipped model.",
         discussion: """
         refnet is the peers' reference net, trained as they do (SGD momentum 0.9, lr 0.01, batch 64,
-        no augmentation); inference runs in batches of 1,000. The shipped model trains with its own
-        recipe (Adam, augmentation, dropout). Each figure is the median of --repeats timed runs after a
-        warm-up. Compare with ../shared/bench/peers (scripts/bench.sh runs both in one sitting).
+        no augmentation); inference runs the exported model file (batch norm folded, no dropout) through
+        Classifier, in batches of 1,000, and batch-1 latency is the median over single images. The
+        shipped model trains with its own recipe (Adam, augmentation, dropout). Each figure is the median
+        of --repeats timed runs after a warm-up. Compare with ../shared/bench/peers (scripts/bench.sh runs both in one sitting).
         """)
 
     @OptionGroup var dataOptions: DataOptions
@@ -21,7 +22,6 @@ struct Bench: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            Engine.configure(threads: threadOptions.threads)
             // Real digits when available; the work per image does not depend on the pixels.
             let data: Dataset
             if let source = try? dataOptions.locate(), let d = try? source.load(split: .train) {
@@ -43,12 +43,15 @@ struct Bench: ParsableCommand {
                                           "train_images": trainSet.count, "infer_images": inferSet.count, "data": data.source]
             for (name, config) in [("refnet", refnet), ("model", shipped)] {
                 let train = median(try (0..<repeats).map { _ in try trainingRate(config, trainSet) })
-                let infer = median((0..<repeats).map { _ in inferenceRate(config, inferSet) })
+                let classifier = exportedClassifier(config)
+                let infer = median((0..<repeats).map { _ in inferenceRate(classifier, inferSet) })
+                let latency = median((0..<repeats).map { _ in batchOneMicroseconds(classifier, inferSet) })
                 results["\(name)_train_images_per_s"] = (train * 10).rounded() / 10
                 results["\(name)_infer_images_per_s"] = (infer * 10).rounded() / 10
+                results["\(name)_infer_b1_us"] = (latency * 10).rounded() / 10
                 if !json {
-                    print(String(format: "%@: train %.0f images/s, batch-1000 inference %.0f images/s (median of %d, %d thread(s))",
-                                 name, train, infer, repeats, threadOptions.threads))
+                    print(String(format: "%@: train %.0f images/s, batch-1000 inference %.0f images/s, batch-1 %.1f us (median of %d, %d thread(s))",
+                                 name, train, infer, latency, repeats, threadOptions.threads))
                 }
             }
             if json { print(try jsonLine(results)) }
@@ -59,19 +62,52 @@ struct Bench: ParsableCommand {
     private func trainingRate(_ config: TrainingConfig, _ data: Dataset) throws -> Double {
         var c = config
         c.epochs = 1
-        let trainer = Trainer(config: c)
+        let trainer = Trainer(config: c, threads: threadOptions.threads)
         try trainer.train(on: data.prefix(640), test: nil, report: { _ in })
         let start = Date()
         try trainer.train(on: data, test: nil, report: { _ in })
         return Double(data.count) / Date().timeIntervalSince(start)
     }
 
-    private func inferenceRate(_ config: TrainingConfig, _ data: Dataset) -> Double {
-        let trainer = Trainer(config: config)
-        _ = trainer.predict(data.prefix(1000))
+    /// The inference path as `predict` and `evaluate` run it: the model file of a (briefly
+    /// trained) network, batch norm folded, loaded by Classifier.
+    private func exportedClassifier(_ config: TrainingConfig) -> Classifier {
+        var c = config
+        c.epochs = 1
+        let trainer = Trainer(config: c, threads: threadOptions.threads)
+        let file = ModelExport.modelFile(of: trainer, dtype: .float32, training: TrainingInfo(
+            command: "bench", architecture: c.architecture.rawValue, seed: c.seed, epochs: 0, batchSize: c.batchSize,
+            optimizer: trainer.optimizerDescription, learningRateSchedule: trainer.scheduleDescription,
+            weightDecay: c.weightDecay, dropout: c.dropout, augmentation: "none", data: [], trainCount: 0,
+            threads: threadOptions.threads, testAccuracy: 0, testCount: 0, history: []))
+        return Classifier(file, threads: threadOptions.threads)
+    }
+
+    /// Images/s for batches of 1,000.
+    private func inferenceRate(_ classifier: Classifier, _ data: Dataset) -> Double {
+        let inputs = data.images.map { Float($0) / 255 }
+        let chunk = 1000 * 784
+        _ = classifier.logits(batch: Array(inputs[0..<min(inputs.count, chunk)]), count: min(1000, data.count))
         let start = Date()
-        _ = trainer.predict(data)
+        for lo in stride(from: 0, to: data.count, by: 1000) {
+            let n = min(1000, data.count - lo)
+            _ = classifier.logits(batch: Array(inputs[(lo * 784)..<((lo + n) * 784)]), count: n)
+        }
         return Double(data.count) / Date().timeIntervalSince(start)
+    }
+
+    /// Median microseconds of one `predict` call on a single image (1,000 calls after 200 warm-up).
+    private func batchOneMicroseconds(_ classifier: Classifier, _ data: Dataset) -> Double {
+        let images = (0..<min(100, data.count)).map { i in (0..<784).map { Float(data.images[i * 784 + $0]) / 255 } }
+        for i in 0..<200 { _ = classifier.predict(images[i % images.count]) }
+        var times: [Double] = []
+        times.reserveCapacity(1000)
+        for i in 0..<1000 {
+            let start = DispatchTime.now().uptimeNanoseconds
+            _ = classifier.predict(images[i % images.count])
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1000)
+        }
+        return median(times)
     }
 
     private func median(_ xs: [Double]) -> Double {

@@ -15,8 +15,8 @@ struct Evaluate: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            Engine.configure(threads: threadOptions.threads)
             let classifier = try modelOptions.load()
+            classifier.threads = threadOptions.threads
             let source = try dataOptions.locate()
             let test = try source.load(split: .test)
             let dataNames = source.files.map { ($0 as NSString).lastPathComponent }.filter { !$0.hasPrefix("train") }

@@ -68,7 +68,6 @@ struct Train: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            Engine.configure(threads: threadOptions.threads)
             let source = try dataOptions.locate()
             printError("data: \(source)")
             let pipeline = try TrainingPipeline(source: source, settings: settings)

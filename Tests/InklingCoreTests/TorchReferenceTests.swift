@@ -130,15 +130,20 @@ final class TorchReferenceTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(cases.count, 20)
         // The parallel loops must give the same answer on any number of workers.
         for threads in [1, 2] {
-            Engine.configure(threads: threads)
+            layerThreads = threads
             for c in cases { runLayerCase(c, label: "\(c["name"] as! String) t\(threads)") }
         }
-        Engine.configure(threads: 1)
+        layerThreads = 1
     }
+
+    /// Workers for the layers' parallel loops (convolution chunks, pooling).
+    var layerThreads = 1
 
     func runLayerCase(_ c: [String: Any], label: String) {
         let spec = c["layer"] as! [String: Any], batch = c["batch"] as! Int, training = c["training"] as! Bool
         let layer = makeLayer(spec)
+        (layer as? Conv2D)?.threads = layerThreads
+        (layer as? MaxPool2D)?.threads = layerThreads
         setParameters([layer], c["params"] as! [String: Any], label)
         let bn = layer as? BatchNorm2D
         if let bn, let state = c["state_in"] as? [String: Any] {
@@ -203,7 +208,6 @@ final class TorchReferenceTests: XCTestCase {
     /// Five steps on the fixture's network: at each one the learning rate, the loss, every
     /// gradient (before the step) and every parameter and running statistic (after it).
     func runTraining(_ kind: String) {
-        Engine.configure(threads: 1)
         let training = Self.fixture["training"] as! [String: Any]
         let run = (training["runs"] as! [[String: Any]]).first { $0["optimizer"] as! String == kind }!
         let runName = run["name"] as! String

@@ -9,7 +9,6 @@ final class TrainingPipelineTests: XCTestCase {
 
     override func setUpWithError() throws {
         dir = try DataFixture.makeTempDirectory()
-        Engine.configure(threads: 2)
     }
     override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: dir) }
 
@@ -240,17 +239,15 @@ final class TrainingPipelineTests: XCTestCase {
         let data = train.prefix(2000)
         var results: [(threads: Int, tensors: [String: TensorData], state: [[Float]])] = []
         for threads in [1, 2, 3] {
-            Engine.configure(threads: threads)
             var config = TrainingConfig()
             config.epochs = 1
             config.seed = 7
-            let trainer = Trainer(config: config)
+            let trainer = Trainer(config: config, threads: threads)
             try trainer.train(on: data, test: nil, report: { _ in })
             let bn = trainer.network.layers.compactMap { $0 as? BatchNorm2D }.flatMap { [$0.runningMean, $0.runningVar] }
             let (_, tensors) = ModelExport.layersAndTensors(of: trainer.network, dtype: .float32)
             results.append((threads, tensors, trainer.network.parameters.map(\.value) + bn))
         }
-        Engine.configure(threads: 2)
         for other in results.dropFirst() {
             XCTAssertEqual(other.tensors, results[0].tensors, "exported tensors differ between 1 and \(other.threads) threads")
             for (i, (a, b)) in zip(results[0].state, other.state).enumerated() where a != b {

@@ -9,7 +9,7 @@ final class TrainingTests: XCTestCase {
             command: "test", architecture: "inkling", seed: trainer.config.seed, epochs: trainer.config.epochs,
             batchSize: trainer.config.batchSize, optimizer: trainer.optimizerDescription,
             learningRateSchedule: trainer.scheduleDescription, weightDecay: trainer.config.weightDecay,
-            dropout: trainer.config.dropout, augmentation: "test", data: [], trainCount: 0, threads: Engine.threads,
+            dropout: trainer.config.dropout, augmentation: "test", data: [], trainCount: 0, threads: trainer.threads,
             testAccuracy: 0, testCount: 0, history: history))
     }
 
@@ -30,17 +30,15 @@ final class TrainingTests: XCTestCase {
         let data = train.prefix(640)
         var files: [Data] = []
         for threads in [2, 2] {
-            Engine.configure(threads: threads)
             var config = TrainingConfig()
             config.epochs = 1; config.seed = 42
-            let trainer = Trainer(config: config)
+            let trainer = Trainer(config: config, threads: threads)
             let history = try trainer.train(on: data, test: nil, report: { _ in }).history
             files.append(Self.exportFile(trainer, history: history).encoded())
         }
-        Engine.configure(threads: 2)
         XCTAssertEqual(files[0], files[1], "two runs with one seed and 2 threads differ")
         var other = TrainingConfig(); other.epochs = 1; other.seed = 43
-        let t = Trainer(config: other)
+        let t = Trainer(config: other, threads: 2)
         let h = try t.train(on: data, test: nil, report: { _ in }).history
         XCTAssertNotEqual(files[0], Self.exportFile(t, history: h).encoded(), "a different seed must give different weights")
     }
@@ -49,10 +47,9 @@ final class TrainingTests: XCTestCase {
     /// float16, batch-norm-folded model must agree with the training network.
     func testOneEpochOnRealDigitsReachesStatedAccuracy() throws {
         let (train, test, description) = try RealData.require()
-        Engine.configure(threads: 2)
         var config = TrainingConfig()
         config.epochs = 1
-        let trainer = Trainer(config: config)
+        let trainer = Trainer(config: config, threads: 2)
         let history = try trainer.train(on: train.prefix(4500), test: test.prefix(2000), report: { _ in }).history
         let exported = Classifier(Self.exportFile(trainer, history: history))
         let evaluation = Evaluation.run(exported, on: test.prefix(2000))

@@ -85,6 +85,7 @@ public final class BatchNorm2D: Layer {
                     for i in 0..<m { sumDy += Double(gy[i]); sumDyXhat += Double(gy[i] * hat[i]) }
                     gamma.grad[ch] = Float(sumDyXhat)
                     beta.grad[ch] = Float(sumDy)
+                    // Pointer loops below: i < m, the channel's run, fixed by the shape.
                     let scale = gamma.value[ch] * invStd[ch] / Float(m)
                     let (sd, sdx) = (Float(sumDy), Float(sumDyXhat))
                     for i in 0..<m { dx[i] = scale * (Float(m) * gy[i] - sd - hat[i] * sdx) }

@@ -8,6 +8,9 @@
 /// in the L2 cache; chunks run in parallel, one single-threaded GEMM each, writing their own
 /// columns of y (ldc = N*Ho*Wo). The chunking depends only on the shapes, never on the
 /// thread count, and partial weight gradients are summed in chunk order.
+///
+/// This is the per-layer path (tests, odd layer sequences); `ConvBlock` fuses a convolution
+/// with the batch norm, ReLU and max-pool after it and is what `Network` runs when it can.
 public final class Conv2D: Layer {
     public let kind = "conv2d"
     public let name: String
@@ -18,17 +21,22 @@ public final class Conv2D: Layer {
     public let bias: Parameter
     /// The first layer needs no input gradient: skipping it saves a GEMM and a col2im.
     public var computesInputGradient = true
+    /// Workers for the chunk loop (set by `Network`; results do not depend on it).
+    public var threads = 1
 
-    /// Target size of one chunk's cols, in floats (1 MiB).
-    static let chunkFloats = 256 * 1024
+    /// Target size of one chunk's cols, in floats (384 KiB: half this machine's L2 of 512 KiB).
+    static let chunkFloats = 96 * 1024
 
     private var scratch: [Buffer] = []       // per worker: cols, then dcols
     private var weightGradParts = Buffer()   // per chunk: partial dW, summed in chunk order
+    private var biasGradParts = Buffer()     // per chunk: partial db
     private let output = Tensor()
     private let inputGrad = Tensor()
     private var input: Tensor?
 
     public init(name: String, input: Shape, outChannels: Int, kernel: Int, stride: Int = 1, padding: Int, rng: inout SeededRNG) {
+        precondition(input.c > 0 && outChannels > 0 && kernel > 0 && stride > 0 && padding >= 0
+                     && input.h + 2 * padding >= kernel && input.w + 2 * padding >= kernel, "\(name): bad convolution shape")
         self.name = name
         self.inputShape = input
         self.kernel = kernel; self.stride = stride; self.padding = padding
@@ -46,22 +54,19 @@ public final class Conv2D: Layer {
     public var parameters: [Parameter] { [weight, bias] }
     public var multiplyAdds: Int { outputShape.size * inputShape.c * kernel * kernel }
 
-    private var patch: Int { inputShape.c * kernel * kernel }   // K
+    var patch: Int { inputShape.c * kernel * kernel }   // K
 
-    private func geometry(_ n: Int) -> Im2col.Geometry {
+    func geometry(_ n: Int) -> Im2col.Geometry {
         Im2col.Geometry(c: inputShape.c, n: n, h: inputShape.h, w: inputShape.w, k: kernel, stride: stride,
                         pad: padding, ho: outputShape.h, wo: outputShape.w)
     }
 
-    /// Images per chunk for a batch of n.
-    private func chunkImages(_ n: Int) -> Int {
-        max(1, min(n, Conv2D.chunkFloats / max(1, patch * outputShape.plane)))
+    func chunking(_ n: Int) -> Chunking {
+        Chunking(images: n, floatsPerImage: patch * outputShape.plane, budget: Conv2D.chunkFloats)
     }
 
-    private func prepareScratch(_ chunk: Int) -> [UnsafeMutablePointer<Float>] {
-        let workers = Engine.threads
+    private func prepareScratch(_ size: Int, workers: Int) -> [UnsafeMutablePointer<Float>] {
         while scratch.count < workers { scratch.append(Buffer()) }
-        let size = patch * chunk * outputShape.plane
         return (0..<workers).map { w -> UnsafeMutablePointer<Float> in scratch[w].ensure(size); return scratch[w].pointer }
     }
 
@@ -69,25 +74,23 @@ public final class Conv2D: Layer {
         checkInput(x, self)
         input = x
         let n = x.batch, kk = patch, cout = outputShape.c, plane = outputShape.plane
-        let g = geometry(n), chunk = chunkImages(n), chunks = (n + chunk - 1) / chunk
+        let g = geometry(n), chunks = chunking(n), threads = self.threads
         output.resize(batch: n, shape: outputShape)
-        let cols = prepareScratch(chunk)
+        let cols = prepareScratch(kk * chunks.size * plane, workers: min(threads, chunks.count))
         x.data.withUnsafeBufferPointer { xp in
             output.data.withUnsafeMutableBufferPointer { yp in
                 weight.value.withUnsafeBufferPointer { wp in
-                    let (xb, yb, wb) = (xp.baseAddress!, yp.baseAddress!, wp.baseAddress!)
-                    parallelFor(chunks, threads: Engine.threads) { worker, c in
-                        let n0 = c * chunk, count = min(chunk, n - n0)
-                        Im2col.forward(xb, g, n0: n0, count: count, cols: cols[worker])
-                        // y[:, n0*plane ..< (n0+count)*plane] = W[Cout][K] x cols[K][count*plane]
-                        BLAS.gemm(m: cout, n: count * plane, k: kk, a: wb, b: cols[worker], c: yb + n0 * plane, ldc: n * plane)
-                    }
-                }
-                bias.value.withUnsafeBufferPointer { bp in
-                    let y = yp.baseAddress!, columns = n * plane
-                    parallelFor(cout, threads: Engine.threads) { o in
-                        let row = y + o * columns, b = bp[o]
-                        for j in 0..<columns { row[j] += b }
+                    bias.value.withUnsafeBufferPointer { bp in
+                        let (xb, yb, wb, bb) = (xp.baseAddress!, yp.baseAddress!, wp.baseAddress!, bp.baseAddress!)
+                        parallelFor(chunks.count, threads: threads) { worker, c in
+                            let (n0, count) = chunks.range(c)
+                            let y = yb + n0 * plane, columns = count * plane
+                            // y starts as the bias and the GEMM adds W x cols (beta = 1: no zeroing pass).
+                            for o in 0..<cout { (y + o * n * plane).update(repeating: bb[o], count: columns) }
+                            Im2col.forward(xb, g, n0: n0, count: count, cols: cols[worker])
+                            // y[:, n0*plane ..< (n0+count)*plane] += W[Cout][K] x cols[K][count*plane]
+                            BLAS.gemm(m: cout, n: columns, k: kk, a: wb, b: cols[worker], beta: 1, c: y, ldc: n * plane)
+                        }
                     }
                 }
             }
@@ -98,10 +101,11 @@ public final class Conv2D: Layer {
     public func backward(_ dy: Tensor) -> Tensor {
         guard let x = input else { preconditionFailure("\(name): backward before forward") }
         let n = x.batch, kk = patch, cout = outputShape.c, plane = outputShape.plane
-        let g = geometry(n), chunk = chunkImages(n), chunks = (n + chunk - 1) / chunk
-        let scratchPointers = prepareScratch(chunk)
-        weightGradParts.ensure(chunks * cout * kk)
-        let parts = weightGradParts.pointer
+        let g = geometry(n), chunks = chunking(n), threads = self.threads
+        let scratchPointers = prepareScratch(kk * chunks.size * plane, workers: min(threads, chunks.count))
+        weightGradParts.ensure(chunks.count * cout * kk)
+        biasGradParts.ensure(chunks.count * cout)
+        let (parts, biasParts) = (weightGradParts.pointer, biasGradParts.pointer)
         inputGrad.resize(batch: n, shape: inputShape)
         let needInput = computesInputGradient
         x.data.withUnsafeBufferPointer { xp in
@@ -109,9 +113,13 @@ public final class Conv2D: Layer {
                 weight.value.withUnsafeBufferPointer { wp in
                     inputGrad.data.withUnsafeMutableBufferPointer { dxp in
                         let (xb, gb, wb, dxb) = (xp.baseAddress!, dyp.baseAddress!, wp.baseAddress!, dxp.baseAddress!)
-                        parallelFor(chunks, threads: Engine.threads) { worker, c in
-                            let n0 = c * chunk, count = min(chunk, n - n0)
+                        parallelFor(chunks.count, threads: threads) { worker, c in
+                            let (n0, count) = chunks.range(c)
                             let buffer = scratchPointers[worker], dyChunk = gb + n0 * plane
+                            // partial db[o] = sum of the chunk's part of row o of dy
+                            for o in 0..<cout {
+                                biasParts[c * cout + o] = Kernels.sum(dyChunk + o * n * plane, count * plane)
+                            }
                             // Recompute this chunk's cols (cheaper than keeping the whole batch's).
                             Im2col.forward(xb, g, n0: n0, count: count, cols: buffer)
                             // partial dW[Cout][K] = dy_chunk[Cout][count*plane] x cols^T
@@ -125,26 +133,10 @@ public final class Conv2D: Layer {
                     }
                 }
             }
-            // dW = sum of the chunk partials, in chunk order (deterministic).
-            weight.grad.withUnsafeMutableBufferPointer { dw in
-                let size = cout * kk
-                dw.baseAddress!.update(from: parts, count: size)
-                for c in 1..<max(1, chunks) {
-                    let part = parts + c * size
-                    for i in 0..<size { dw[i] += part[i] }
-                }
-            }
-            // db[o] = sum of row o of dy
-            dy.data.withUnsafeBufferPointer { dyp in
-                let columns = n * plane
-                for o in 0..<cout {
-                    var s: Float = 0
-                    let row = dyp.baseAddress! + o * columns
-                    for j in 0..<columns { s += row[j] }
-                    bias.grad[o] = s
-                }
-            }
         }
+        // dW, db = sums of the chunk partials, in chunk order (deterministic).
+        weight.grad.withUnsafeMutableBufferPointer { Kernels.sumParts(parts, parts: chunks.count, size: cout * kk, into: $0.baseAddress!) }
+        bias.grad.withUnsafeMutableBufferPointer { Kernels.sumParts(biasParts, parts: chunks.count, size: cout, into: $0.baseAddress!) }
         return inputGrad
     }
 }

@@ -34,12 +34,15 @@ public final class Dense: Layer {
         output.resize(batch: n, shape: outputShape)
         output.data.withUnsafeMutableBufferPointer { yp in
             let y = yp.baseAddress!
+            // y starts as the bias; the GEMM adds x W^T (beta = 1).
+            bias.value.withUnsafeBufferPointer { bp in
+                for b in 0..<n { (y + b * fout).update(from: bp.baseAddress!, count: fout) }
+            }
             x.data.withUnsafeBufferPointer { xp in
                 weight.value.withUnsafeBufferPointer { wp in
-                    BLAS.gemm(transB: true, m: n, n: fout, k: fin, a: xp.baseAddress!, b: wp.baseAddress!, c: y)
+                    BLAS.gemm(transB: true, m: n, n: fout, k: fin, a: xp.baseAddress!, b: wp.baseAddress!, beta: 1, c: y)
                 }
             }
-            for b in 0..<n { for o in 0..<fout { y[b * fout + o] += bias.value[o] } }
         }
         return output
     }
@@ -56,10 +59,12 @@ public final class Dense: Layer {
                     BLAS.gemm(transA: true, m: fout, n: fin, k: n, a: gp, b: xp.baseAddress!, c: dw.baseAddress!)
                 }
             }
-            for o in 0..<fout {
-                var s: Float = 0
-                for b in 0..<n { s += gp[b * fout + o] }
-                bias.grad[o] = s
+            bias.grad.withUnsafeMutableBufferPointer { db in
+                for o in 0..<fout {
+                    var s: Float = 0
+                    for b in 0..<n { s += gp[b * fout + o] }
+                    db[o] = s
+                }
             }
             weight.value.withUnsafeBufferPointer { wp in
                 inputGrad.data.withUnsafeMutableBufferPointer { dx in

@@ -24,10 +24,16 @@ public final class Dropout: Layer {
         let count = x.count
         output.resize(batch: x.batch, shape: inputShape)
         if mask.count < count { mask = [Float](repeating: 0, count: count) }
-        let keep = 1 / (1 - rate)
-        for i in 0..<count {
-            mask[i] = rng.uniform() < rate ? 0 : keep
-            output.data[i] = x.data[i] * mask[i]
+        let (keep, rate) = (1 / (1 - rate), rate)
+        x.data.withUnsafeBufferPointer { xp in
+            output.data.withUnsafeMutableBufferPointer { yp in
+                mask.withUnsafeMutableBufferPointer { mp in
+                    for i in 0..<count {
+                        mp[i] = rng.uniform() < rate ? 0 : keep
+                        yp[i] = xp[i] * mp[i]
+                    }
+                }
+            }
         }
         return output
     }
@@ -36,7 +42,13 @@ public final class Dropout: Layer {
         guard wasTraining else { return dy }
         let count = output.count
         inputGrad.resize(batch: output.batch, shape: inputShape)
-        for i in 0..<count { inputGrad.data[i] = dy.data[i] * mask[i] }
+        dy.data.withUnsafeBufferPointer { gp in
+            mask.withUnsafeBufferPointer { mp in
+                inputGrad.data.withUnsafeMutableBufferPointer { dx in
+                    for i in 0..<count { dx[i] = gp[i] * mp[i] }
+                }
+            }
+        }
         return inputGrad
     }
 }

@@ -11,6 +11,8 @@ public final class MaxPool2D: Layer {
     private let output = Tensor()
     private let inputGrad = Tensor()
     private var argmax: [Int32] = []
+    /// Workers for the plane loop (set by `Network`; results do not depend on it).
+    public var threads = 1
 
     public init(name: String, input: Shape, size: Int = 2, stride: Int = 2) {
         self.name = name; self.inputShape = input; self.size = size; self.stride = stride
@@ -23,12 +25,12 @@ public final class MaxPool2D: Layer {
         let (h, w, ho, wo) = (inputShape.h, inputShape.w, outputShape.h, outputShape.w)
         output.resize(batch: x.batch, shape: outputShape)
         if argmax.count < planes * ho * wo { argmax = [Int32](repeating: 0, count: planes * ho * wo) }
-        let (size, stride) = (size, stride)
+        let (size, stride, threads) = (size, stride, threads)
         x.data.withUnsafeBufferPointer { xp in
             output.data.withUnsafeMutableBufferPointer { yp in
                 argmax.withUnsafeMutableBufferPointer { ap in
                     let (xb, yb, ab) = (xp.baseAddress!, yp.baseAddress!, ap.baseAddress!)
-                    parallelFor(planes, threads: Engine.threads) { p in
+                    parallelFor(planes, threads: threads) { p in
                         let src = xb + p * h * w, dst = yb + p * ho * wo, arg = ab + p * ho * wo
                         if size == 2 && stride == 2 {
                             // The common case, unrolled: compare the window's four values.
@@ -69,11 +71,12 @@ public final class MaxPool2D: Layer {
         let planes = inputShape.c * output.batch
         let (hw, howo) = (inputShape.plane, outputShape.plane)
         inputGrad.resize(batch: output.batch, shape: inputShape)
+        let threads = self.threads
         dy.data.withUnsafeBufferPointer { g in
             argmax.withUnsafeBufferPointer { ap in
                 inputGrad.data.withUnsafeMutableBufferPointer { dxp in
                     let (gb, ab, dxb) = (g.baseAddress!, ap.baseAddress!, dxp.baseAddress!)
-                    parallelFor(planes, threads: Engine.threads) { p in
+                    parallelFor(planes, threads: threads) { p in
                         let dst = dxb + p * hw
                         dst.update(repeating: 0, count: hw)
                         for i in 0..<howo { dst[Int(ab[p * howo + i])] += gb[p * howo + i] }

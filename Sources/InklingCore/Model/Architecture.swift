@@ -10,7 +10,7 @@ public enum Architecture: String, CaseIterable, Sendable {
     case inkling
     case refnet
 
-    public func build(seed: UInt64, dropout: Float = 0.25) -> Network {
+    public func build(seed: UInt64, dropout: Float = 0.25, threads: Int = 1) -> Network {
         var rng = SeededRNG(seed: seed, stream: 0x1A17)
         var shape = Shape(1, 28, 28)
         var layers: [Layer] = []
@@ -45,6 +45,6 @@ public enum Architecture: String, CaseIterable, Sendable {
             conv(32, 5, 2, batchNorm: false); pool()    // [32, 7, 7]
             head(dropout: 0)                            // 1568 -> 10
         }
-        return Network(layers: layers, architecture: self)
+        return Network(layers: layers, architecture: self, threads: threads)
     }
 }

@@ -9,6 +9,9 @@ public enum BLAS {
         openblas_set_num_threads(Int32(max(1, n)))
     }
 
+    /// Evaluated once, by the first `Network` or `Classifier`: OpenBLAS single-threaded.
+    static let singleThreaded: Void = setThreads(1)
+
     /// C[M,N] = alpha * op(A) * op(B) + beta * C, where op(A) is [M,K] and op(B) is [K,N].
     /// Leading dimensions default to dense storage; pass them to address a sub-matrix.
     @inline(__always)

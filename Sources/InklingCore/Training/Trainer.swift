@@ -32,9 +32,12 @@ public final class Trainer {
     private let input = Tensor()
     private let dlogits = Tensor()
 
-    public init(config: TrainingConfig) {
+    /// Workers for the engine and the batch loader; weights do not depend on it.
+    public var threads: Int { network.threads }
+
+    public init(config: TrainingConfig, threads: Int = 1) {
         self.config = config
-        network = config.architecture.build(seed: config.seed, dropout: config.dropout)
+        network = config.architecture.build(seed: config.seed, dropout: config.dropout, threads: threads)
         switch config.optimizer {
         case .adam: optimizer = Adam(weightDecay: config.weightDecay)
         case .sgd: optimizer = SGD(momentum: config.momentum, weightDecay: config.weightDecay)
@@ -162,11 +165,11 @@ public final class Trainer {
         input.resize(batch: indices.count, shape: Shape(1, data.rows, data.cols))
         let (mean, invStd) = (config.mean, 1 / config.std)
         let augmentation = config.augmentation
-        let seed = config.seed
+        let seed = config.seed, threads = self.threads
         data.images.withUnsafeBufferPointer { src in
             input.data.withUnsafeMutableBufferPointer { dst in
                 let (s, d) = (src.baseAddress!, dst.baseAddress!)
-                parallelFor(indices.count, threads: Engine.threads) { b in
+                parallelFor(indices.count, threads: threads) { b in
                     let out = d + b * pixels, image = s + indices[b] * pixels
                     if augment {
                         var rng = SeededRNG(seed: seed, stream: UInt64(epoch), UInt64(indices[b]))

@@ -109,7 +109,7 @@ public final class TrainingPipeline {
         guard test.count > 0 else {
             throw DataFileError(.tooFew, file: testFile, expected: "at least one test image", found: "none")
         }
-        trainer = Trainer(config: settings.config)
+        trainer = Trainer(config: settings.config, threads: settings.threads)
     }
 
     /// Trains, then exports, calibrates and measures. `report` gets every training event;
@@ -130,11 +130,11 @@ public final class TrainingPipeline {
             data: data, trainCount: train.count, threads: settings.threads,
             testAccuracy: 0, testCount: test.count, history: run.history))
         file.calibration = TemperatureFit.calibrate(
-            Classifier(file), holdout: holdout,
+            Classifier(file, threads: settings.threads), holdout: holdout,
             description: "train[\(holdoutRange.lowerBound)..<\(holdoutRange.upperBound)] "
                 + "(\(holdout.count) images held out from training)",
             unsureBelow: 0.75)
-        let evaluation = Evaluation.run(Classifier(file), on: test, keepMisread: 0)
+        let evaluation = Evaluation.run(Classifier(file, threads: settings.threads), on: test, keepMisread: 0)
         file.training.testAccuracy = Float(evaluation.accuracy)
         return TrainingOutcome(run: run, file: file, evaluation: evaluation)
     }
