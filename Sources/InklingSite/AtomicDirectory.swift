@@ -179,7 +179,7 @@ public enum AtomicDirectory {
         }
         switch st.st_mode & S_IFMT {
         case S_IFDIR: break
-        case S_IFLNK: throw SiteError(file: shown, expected: "a folder (or nothing) to write the site into", found: "a broken symbolic link")
+        case S_IFLNK: throw SiteError(file: shown, expected: "a folder (or nothing) to write the site into", found: "a symbolic link")
         default: throw SiteError(file: shown, expected: "a folder (or nothing) to write the site into", found: "a file")
         }
 

@@ -16,7 +16,7 @@ enum OutputPath {
         let resolved = resolveExisting(lexical)
         let kernel = realPath(given)  // how open(2) reads it, if it exists
         var homes: [String] = []
-        if let home = ProcessInfo.processInfo.environment["HOME"], !home.isEmpty { homes.append(realPath(home) ?? normalize(home)) }
+        if let h = getenv("HOME"), case let home = String(cString: h), home.hasPrefix("/") { homes.append(realPath(home) ?? normalize(home)) }
         if let pw = getpwuid(getuid()), let dir = pw.pointee.pw_dir { homes.append(realPath(String(cString: dir)) ?? String(cString: dir)) }
 
         let shown = resolved == given ? "" : " (\(resolved))"
