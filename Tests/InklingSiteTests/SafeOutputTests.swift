@@ -115,7 +115,9 @@ final class SafeOutputTests: XCTestCase {
             try Data("old \(name)".utf8).write(to: out.appendingPathComponent(name))
         }
         try f.builder().build(to: out.path)
-        XCTAssertEqual(try SiteBuildTests.snapshot(out.path), try Self.fresh(f))
+        let site = try SiteBuildTests.snapshot(out.path)
+        XCTAssertNotNil(site[".inkling-site"], "the replaced site must carry the marker")
+        XCTAssertEqual(site, try Self.fresh(f))
     }
 
     func testEmptyAndNewFoldersAreUsed() throws {
@@ -125,6 +127,8 @@ final class SafeOutputTests: XCTestCase {
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
         try f.builder().build(to: empty.path)
         try f.builder().build(to: dir.appendingPathComponent("new/deeper/site").path)
+        XCTAssertEqual(try SiteBuildTests.snapshot(empty.path).keys.sorted(),
+                       [".inkling-site", "check.html", "golden.js", "index.html", "model-card.html"])
         XCTAssertEqual(try SiteBuildTests.snapshot(empty.path), try Self.fresh(f))
         XCTAssertEqual(try SiteBuildTests.snapshot(dir.appendingPathComponent("new/deeper/site").path), try Self.fresh(f))
     }
