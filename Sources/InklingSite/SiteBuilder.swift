@@ -11,7 +11,7 @@ import Mustache
 ///     golden.js        window.INKLING_GOLDEN = <weights/golden.json>
 ///
 /// The same inputs give the same bytes (no timestamps, fixed number formats, sorted keys),
-/// and the output folder is replaced in one step (`AtomicDirectory`).
+/// and the output folder is replaced in one step (`AtomicDirectory`), only if Inkling built it.
 public struct SiteBuilder {
     public var modelPath: String
     public var evaluationPath: String
@@ -72,14 +72,17 @@ public struct SiteBuilder {
         ]
     }
 
-    /// Renders and replaces `out` as a whole; returns what was written, with sizes.
+    /// Renders and replaces `out` as a whole, with a `.inkling-site` marker listing the files
+    /// (`SiteMarker`); returns what was written, with sizes. `out` is checked before
+    /// rendering: only a folder built by Inkling, an empty one or a new one is replaced.
     @discardableResult
-    public func build(to out: String) throws -> BuildReport {
+    public func build(to out: String, swap: AtomicDirectory.Swap = .exchange) throws -> BuildReport {
+        let target = try AtomicDirectory.prepare(out)
         let files = try render()
-        try AtomicDirectory.write(files, to: out)
+        let notes = try AtomicDirectory.write(files, to: target, swap: swap)
         return BuildReport(files: files.keys.sorted().map { name in
             BuildReport.File(name: name, bytes: files[name]!.count, gzipBytes: GzipSize.compressedSize(files[name]!))
-        })
+        }, notes: target.notes + notes)
     }
 
     static func describe(_ error: Error) -> String {
@@ -98,6 +101,9 @@ public struct BuildReport: Sendable {
         public let gzipBytes: Int
     }
     public let files: [File]
+    /// What the build did to the output folder besides writing it (leftovers of an
+    /// interrupted build removed, an old site put back), for stderr.
+    public var notes: [String] = []
 
     /// The page budget: everything index.html loads, gzipped (it loads nothing else).
     public static let pageBudgetGzipBytes = 100_000

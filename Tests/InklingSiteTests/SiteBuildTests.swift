@@ -12,7 +12,7 @@ final class SiteBuildTests: XCTestCase {
         try f.builder().build(to: a)
         try f.builder().build(to: b)
         let names = try FileManager.default.contentsOfDirectory(atPath: a).sorted()
-        XCTAssertEqual(names, ["check.html", "golden.js", "index.html", "model-card.html"])
+        XCTAssertEqual(names, [".inkling-site", "check.html", "golden.js", "index.html", "model-card.html"])
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: b).sorted(), names)
         for name in names {
             let x = try Data(contentsOf: URL(fileURLWithPath: "\(a)/\(name)"))
@@ -100,13 +100,15 @@ final class SiteBuildTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: parent.path).sorted(), ["bad.json", "site"])
     }
 
-    func testRebuildReplacesStaleFiles() throws {
+    func testRebuildRefusesToDeleteAFileItDidNotWrite() throws {
         let f = try Fixture.make()
         let out = Fixture.tempDir("replace").appendingPathComponent("site").path
         try f.builder().build(to: out)
         try Data("old".utf8).write(to: URL(fileURLWithPath: "\(out)/stale.html"))
-        try f.builder().build(to: out)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: "\(out)/stale.html"), "the new site must replace the old folder as a whole")
+        XCTAssertThrowsError(try f.builder().build(to: out)) { error in
+            XCTAssertTrue("\(error)".contains("found stale.html, which inkling did not write"), "\(error)")
+        }
+        XCTAssertEqual(FileManager.default.contents(atPath: "\(out)/stale.html"), Data("old".utf8), "a file inkling did not write was deleted")
         XCTAssertTrue(FileManager.default.fileExists(atPath: "\(out)/index.html"))
     }
 
