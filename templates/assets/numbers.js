@@ -411,7 +411,11 @@
       var edges = [blob.box.x0].concat(cuts, [blob.box.x1 + 1]);
       for (var e = 0; e + 1 < edges.length; e++) {
         var px = blob.pixels.filter(function (k) { var x = k % w; return x >= edges[e] && x < edges[e + 1]; });
-        if (px.length) pieces.push(pixelPiece((prefix || 'i') + 'b' + bi + '.' + e, px, w, s, level));
+        if (px.length) {
+          var piece = pixelPiece((prefix || 'i') + 'b' + bi + '.' + e, px, w, s, level);
+          piece.blob = (prefix || 'i') + 'b' + bi;
+          pieces.push(piece);
+        }
       }
     });
     return { pieces: pieces, H: H };
@@ -495,20 +499,28 @@
 
   function log(p) { return Math.log(Math.max(p, 1e-9)); }
 
-  // Geometry of a run of pieces: its box, and the widest empty column gap inside it.
-  function runGeometry(pieces, i, j, slack) {
-    var box = pieces[i].box, spans = [];
+  // Geometry of a run of pieces: its box, and how weakly its parts hold together in x.
+  // Parts are the run's pieces, slices of one image blob counting as one part (their ink
+  // is connected). Sweeping the parts left to right, each link is the overlap between the
+  // parts so far and the next one, relative to the narrower of the two (1: one inside the
+  // other, 0: side by side, negative: a gap). The weakest link says how likely the run is
+  // two glyphs written next to each other.
+  function runGeometry(pieces, i, j, H) {
+    var box = pieces[i].box, parts = {}, list = [];
     for (var k = i; k < j; k++) {
-      box = union(box, pieces[k].box);
-      spans.push([pieces[k].box.x0 - slack, pieces[k].box.x1 + slack]);
+      var p = pieces[k], id = p.blob || p.key;
+      box = union(box, p.box);
+      if (parts[id]) parts[id].box = union(parts[id].box, p.box);
+      else { parts[id] = { box: p.box }; list.push(parts[id]); }
     }
-    spans.sort(function (a, b) { return a[0] - b[0]; });
-    var reach = spans[0][1], gap = 0;
-    for (k = 1; k < spans.length; k++) {
-      if (spans[k][0] > reach) gap = Math.max(gap, spans[k][0] - reach);
-      reach = Math.max(reach, spans[k][1]);
+    list.sort(function (a, b) { return a.box.x0 - b.box.x0; });
+    var lo = list[0].box.x0, reach = list[0].box.x1, weakest = Infinity;
+    for (k = 1; k < list.length; k++) {
+      var b = list[k].box;
+      weakest = Math.min(weakest, relativeOverlap({ x0: lo, x1: reach }, b, H));
+      reach = Math.max(reach, b.x1);
     }
-    return { box: box, gap: gap };
+    return { box: box, weakest: weakest, parts: list.length };
   }
 
   // log-prior of a digit's shape: not much wider than tall, not much shorter than the writing.
@@ -519,14 +531,27 @@
     return s;
   }
 
-  // log-penalty for two neighbouring glyphs that overlap in x (ranges widened by the pen).
-  function overlapPenalty(a, b, slack) {
+  // log-prior that a run of parts is one glyph: parts side by side (weak link) are two.
+  function oneGlyphPrior(geo, H) {
+    if (geo.parts < 2 || geo.weakest >= 0.5) return 0;
+    var z = 0.5 - Math.max(geo.weakest, -3);
+    return -4 * z * z;
+  }
+
+  // Overlap of two x-extents relative to the narrower (at least 0.1 H wide): 1 when one
+  // lies inside the other, 0 when they just meet, negative for a gap.
+  function relativeOverlap(a, b, H) {
+    if ((b.x0 >= a.x0 && b.x1 <= a.x1) || (a.x0 >= b.x0 && a.x1 <= b.x1)) return 1;
+    var overlap = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0);
+    return overlap / Math.max(Math.min(a.x1 - a.x0, b.x1 - b.x0), 0.1 * H);
+  }
+
+  // log-penalty for two neighbouring glyphs that overlap in x: mild for writing a little
+  // into each other, strong when one sits inside the other (pieces of one glyph).
+  function overlapPenalty(a, b, H) {
     if (!a) return 0;
-    var a0 = a.x0 - slack, a1 = a.x1 + slack, b0 = b.x0 - slack, b1 = b.x1 + slack;
-    var overlap = Math.min(a1, b1) - Math.max(a0, b0);
-    if (overlap <= 0) return 0;
-    var frac = overlap / Math.min(a1 - a0, b1 - b0);
-    return -3 * frac * frac;
+    var rel = relativeOverlap(a, b, H);
+    return rel <= 0.15 ? 0 : -3 * (rel - 0.15) * (rel - 0.15);
   }
 
   /**
@@ -573,22 +598,22 @@
     var midY = median(pieces.filter(function (p) { return p.box.y1 - p.box.y0 >= 0.5 * H; })
                             .map(function (p) { return (p.box.y0 + p.box.y1) / 2; }));
     if (midY === null) midY = median(pieces.map(function (p) { return (p.box.y0 + p.box.y1) / 2; }));
-    var slack = 0.05 * H, n = pieces.length;
+    var n = pieces.length;
 
     // Candidate glyphs: runs [i, j) of up to MAX_RUN pieces, read lazily once each.
     var runs = {};
     function candidate(i, j) {
       var key = i + ',' + j;
       if (runs[key]) return runs[key];
-      var geo = runGeometry(pieces, i, j, slack), list = pieces.slice(i, j);
-      var c = { i: i, j: j, box: geo.box, gap: geo.gap, pieces: list, labels: [] };
+      var geo = runGeometry(pieces, i, j, H), list = pieces.slice(i, j);
+      var c = { i: i, j: j, box: geo.box, pieces: list, labels: [] };
       runs[key] = c;
       if (geo.box.x1 - geo.box.x0 > 2.6 * H) return c;   // wider than any glyph
       var ck = level + '|' + list.map(function (p) { return p.key; }).sort().join(',');
       var r = cache.get(ck);
       if (!r) { r = readGlyph(renderPatches(list.map(function (p) { return p.patch; }))); cache.set(ck, r); }
       c.reading = r;
-      var gapPrior = geo.gap > 0 ? -Math.pow(geo.gap / (0.1 * H) + 1, 2) : 0;
+      var gapPrior = oneGlyphPrior(geo, H);
       var ops = {}, opMax = 0;
       if (mode === 'calc' && list.every(function (p) { return p.stroke; })) {
         ops = operatorScores(list.map(function (p) { return p.stroke; }), H, midY);
@@ -609,9 +634,9 @@
       return c;
     }
 
-    var best = search(n, candidate, mode, false, slack);
+    var best = search(n, candidate, mode, false, H);
     if (mode === 'calc' && !best.length) {
-      var free = search(n, candidate, mode, true, slack);
+      var free = search(n, candidate, mode, true, H);
       var tokens = free.length ? free[0].glyphs : [];
       var why = explain(tokens);
       return { text: textOf(tokens), confidence: 0, unsure: true, alternatives: [], glyphs: tokens, H: H,
@@ -640,7 +665,7 @@
   }
 
   // Beam search over piece positions. Returns the final readings, best first.
-  function search(n, candidate, mode, free, slack) {
+  function search(n, candidate, mode, free, H) {
     var beams = [];
     for (var i = 0; i <= n; i++) beams.push([]);
     beams[0].push({ score: 0, state: 0, glyphs: [], last: null });
@@ -655,7 +680,7 @@
             var hyp = here[h], state = nextState(hyp.state, label, mode, free);
             if (state < 0) continue;
             var glyph = { kind: label.kind, digit: label.digit, op: label.op, p: label.p, box: c.box, run: c };
-            var move = label.kind === 'ignored' ? 0 : overlapPenalty(hyp.last, c.box, slack);
+            var move = label.kind === 'ignored' ? 0 : overlapPenalty(hyp.last, c.box, H);
             beams[j].push({ score: hyp.score + label.score + move, state: state, glyphs: hyp.glyphs.concat([glyph]),
                             last: label.kind === 'ignored' ? hyp.last : c.box });
           }
