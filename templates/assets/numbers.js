@@ -35,7 +35,7 @@
  *
  * Operators are read from stroke geometry (the model only knows digits). A stroke is
  * "straight" when its chord is at least 0.8 of its path; angles are 0..180 degrees, screen up.
- *   '-'  one straight stroke within 25 degrees of horizontal, 0.15 to 2.5 H long, near the
+ *   '-'  one straight stroke within 25 degrees of horizontal, 0.1 to 2.5 H long, near the
  *        middle of the writing
  *   '/'  one straight stroke at 22..88 degrees (rising to the right), at least 0.3 H tall;
  *        the score falls from 75 degrees towards vertical, where a 1 is more likely
@@ -55,6 +55,7 @@
   var READ_PX = 64;       // pixels per writing height when strokes are rendered for the model
   var PEN_OF_H = 0.1;     // model pen width as a fraction of the writing height
   var LABELS_PER_GLYPH = 3;
+  var UNGRAMMATICAL = 5;  // a sum whose best parse is e^5 less likely than the free reading is an error
   var OPS = ['+', '-', 'x', '/', '*', '÷', '='];
   var OP_VALUE = { '+': '+', '-': '-', 'x': 'x', '*': 'x', '/': '/', '÷': '/' };   // for evaluate
 
@@ -213,9 +214,9 @@
     var centreY = function (s) { return (s.box.y0 + s.box.y1) / 2; };
     var middle = function (y) {  // 1 near the middle of the writing, falling off towards its edges
       var d = Math.abs(y - midY) / H;
-      return d <= 0.3 ? 1 : d >= 0.6 ? 0.1 : 1 - 3 * (d - 0.3);
+      return d <= 0.25 ? 1 : d >= 0.45 ? 0.02 : 1 - 4.9 * (d - 0.25);
     };
-    var horizontal = function (s) { return angleGap(s.angle, 0) <= 25 && s.chord >= 0.15 * H && s.chord <= 2.5 * H; };
+    var horizontal = function (s) { return angleGap(s.angle, 0) <= 25 && s.chord >= 0.1 * H && s.chord <= 2.5 * H; };
 
     if (lines.length === 1 && dots.length === 0) {
       var one = lines[0];
@@ -517,7 +518,7 @@
     var lo = list[0].box.x0, reach = list[0].box.x1, weakest = Infinity;
     for (k = 1; k < list.length; k++) {
       var b = list[k].box;
-      weakest = Math.min(weakest, relativeOverlap({ x0: lo, x1: reach }, b, H));
+      weakest = Math.min(weakest, linkStrength({ x0: lo, x1: reach }, b, H));
       reach = Math.max(reach, b.x1);
     }
     return { box: box, weakest: weakest, parts: list.length };
@@ -531,27 +532,33 @@
     return s;
   }
 
-  // log-prior that a run of parts is one glyph: parts side by side (weak link) are two.
-  function oneGlyphPrior(geo, H) {
-    if (geo.parts < 2 || geo.weakest >= 0.5) return 0;
-    var z = 0.5 - Math.max(geo.weakest, -3);
-    return -4 * z * z;
-  }
-
-  // Overlap of two x-extents relative to the narrower (at least 0.1 H wide): 1 when one
-  // lies inside the other, 0 when they just meet, negative for a gap.
-  function relativeOverlap(a, b, H) {
-    if ((b.x0 >= a.x0 && b.x1 <= a.x1) || (a.x0 >= b.x0 && a.x1 <= b.x1)) return 1;
+  // How strongly two x-extents belong to one glyph: the larger of their overlap relative to
+  // the narrower (at least 0.2 H wide), over 0.5, and how deep the narrower's centre lies
+  // inside the wider, relative to its width, over 0.25. 1 or more: pieces of one glyph (the
+  // stem of a 4 inside its corner, the bar of a 5 over its body); 0: side by side; negative:
+  // a gap. A 1 written into the edge of a 4's corner stays weak.
+  function linkStrength(a, b, H) {
+    var wa = a.x1 - a.x0, wb = b.x1 - b.x0, narrow = wa <= wb ? a : b, wide = narrow === a ? b : a;
     var overlap = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0);
-    return overlap / Math.max(Math.min(a.x1 - a.x0, b.x1 - b.x0), 0.1 * H);
+    var rel = overlap / Math.max(Math.min(wa, wb), 0.2 * H);
+    var c = (narrow.x0 + narrow.x1) / 2;
+    var depth = Math.min(c - wide.x0, wide.x1 - c) / Math.max(wide.x1 - wide.x0, 1e-9);
+    return Math.max(rel / 0.5, depth / 0.25);
   }
 
-  // log-penalty for two neighbouring glyphs that overlap in x: mild for writing a little
-  // into each other, strong when one sits inside the other (pieces of one glyph).
+  // log-prior that a run of parts is one glyph: parts side by side (a weak link) are two.
+  function oneGlyphPrior(geo) {
+    if (geo.parts < 2 || geo.weakest >= 1) return 0;
+    var z = 1 - Math.max(geo.weakest, -6);
+    return -z * z;
+  }
+
+  // log-penalty for splitting two neighbouring glyphs that hold together in x: none for
+  // writing a little into each other, strong when one sits inside the other.
   function overlapPenalty(a, b, H) {
     if (!a) return 0;
-    var rel = relativeOverlap(a, b, H);
-    return rel <= 0.15 ? 0 : -3 * (rel - 0.15) * (rel - 0.15);
+    var s = linkStrength(a, b, H);
+    return s <= 0.3 ? 0 : -3 * (s - 0.3) * (s - 0.3);
   }
 
   /**
@@ -592,6 +599,7 @@
       }
       pieces = pieces.concat(strokePieces(strokes, scale, Math.max(0.75, PEN_OF_H * H * scale / 2)));
     }
+    deslant(pieces, strokes);
     pieces.forEach(function (p) { p.cx = (p.box.x0 + p.box.x1) / 2; });
     pieces.sort(function (a, b) { return a.cx - b.cx || a.box.y0 - b.box.y0; });
 
@@ -613,7 +621,7 @@
       var r = cache.get(ck);
       if (!r) { r = readGlyph(renderPatches(list.map(function (p) { return p.patch; }))); cache.set(ck, r); }
       c.reading = r;
-      var gapPrior = oneGlyphPrior(geo, H);
+      var gapPrior = oneGlyphPrior(geo);
       var ops = {}, opMax = 0;
       if (mode === 'calc' && list.every(function (p) { return p.stroke; })) {
         ops = operatorScores(list.map(function (p) { return p.stroke; }), H, midY);
@@ -635,8 +643,10 @@
     }
 
     var best = search(n, candidate, mode, false, H);
-    if (mode === 'calc' && !best.length) {
-      var free = search(n, candidate, mode, true, H);
+    // A sum is unreadable when no grammatical reading exists, or when the best one is far less
+    // likely than the best reading without grammar (the + of "12+" read as "-" and "4").
+    var free = mode === 'calc' ? search(n, candidate, mode, true, H) : [];
+    if (mode === 'calc' && (!best.length || (free.length && best[0].score < free[0].score - UNGRAMMATICAL))) {
       var tokens = free.length ? free[0].glyphs : [];
       var why = explain(tokens);
       return { text: textOf(tokens), confidence: 0, unsure: true, alternatives: [], glyphs: tokens, H: H,
@@ -644,6 +654,31 @@
     }
     if (!best.length) return { empty: true };
     return summarise(best, mode, unsureBelow, H);
+  }
+
+  // Italic writing leans, so neighbours overlap in x. The lean k (dx per unit of height,
+  // positive when tops lean right) is measured on the near-vertical parts of the strokes;
+  // the x-geometry of stroke pieces (box, order) is then taken on x + (y - middle) k. The
+  // model still sees the ink as written.
+  function deslant(pieces, strokes) {
+    var sx = 0, sy = 0, ys = [];
+    strokes.forEach(function (s) {
+      var p = s.points;
+      for (var i = 1; i < p.length; i++) {
+        var dx = p[i][0] - p[i - 1][0], dy = p[i][1] - p[i - 1][1];
+        if (Math.abs(dy) > 2 * Math.abs(dx)) { sx -= dx * (dy > 0 ? 1 : -1); sy += Math.abs(dy); }
+        ys.push(p[i][1]);
+      }
+    });
+    if (!(sy > 0)) return;
+    var k = Math.max(-0.6, Math.min(0.6, sx / sy));
+    if (Math.abs(k) < 0.05) return;
+    var mid = median(ys);
+    pieces.forEach(function (piece) {
+      if (!piece.stroke) return;
+      var pts = piece.stroke.points.map(function (q) { return [q[0] + (q[1] - mid) * k, q[1]]; });
+      piece.box = bounds(pts);
+    });
   }
 
   function median(values) {
