@@ -55,7 +55,8 @@
   var READ_PX = 64;       // pixels per writing height when strokes are rendered for the model
   var PEN_OF_H = 0.1;     // model pen width as a fraction of the writing height
   var LABELS_PER_GLYPH = 3;
-  var UNGRAMMATICAL = 5;  // a sum whose best parse is e^5 less likely than the free reading is an error
+  var UNGRAMMATICAL = 5;   // a sum whose best parse is e^5 less likely than the free reading is an error
+  var SHARPEN = 1.5;      // readings' scores are not calibrated: a text's share uses exp(1.5 score)
   var OPS = ['+', '-', 'x', '/', '*', '÷', '='];
   var OP_VALUE = { '+': '+', '-': '-', 'x': 'x', '*': 'x', '/': '/', '÷': '/' };   // for evaluate
 
@@ -521,7 +522,8 @@
       weakest = Math.min(weakest, linkStrength({ x0: lo, x1: reach }, b, H));
       reach = Math.max(reach, b.x1);
     }
-    return { box: box, weakest: weakest, parts: list.length };
+    var full = list.filter(function (p) { return p.box.y1 - p.box.y0 >= 0.55 * H && p.box.x1 - p.box.x0 >= 0.35 * H; }).length;
+    return { box: box, weakest: weakest, parts: list.length, full: full };
   }
 
   // log-prior of a digit's shape: not much wider than tall, not much shorter than the writing.
@@ -534,7 +536,7 @@
 
   // How strongly two x-extents belong to one glyph: the larger of their overlap relative to
   // the narrower (at least 0.2 H wide), over 0.5, and how deep the narrower's centre lies
-  // inside the wider, relative to its width, over 0.25. 1 or more: pieces of one glyph (the
+  // inside the wider, relative to its width, over 0.2. 1 or more: pieces of one glyph (the
   // stem of a 4 inside its corner, the bar of a 5 over its body); 0: side by side; negative:
   // a gap. A 1 written into the edge of a 4's corner stays weak.
   function linkStrength(a, b, H) {
@@ -543,14 +545,17 @@
     var rel = overlap / Math.max(Math.min(wa, wb), 0.2 * H);
     var c = (narrow.x0 + narrow.x1) / 2;
     var depth = Math.min(c - wide.x0, wide.x1 - c) / Math.max(wide.x1 - wide.x0, 1e-9);
-    return Math.max(rel / 0.5, depth / 0.25);
+    return Math.max(rel / 0.5, depth / 0.2);
   }
 
   // log-prior that a run of parts is one glyph: parts side by side (a weak link) are two.
+  // Two parts that are each as tall and wide as a digit are two digits written into each
+  // other more often than one digit.
   function oneGlyphPrior(geo) {
-    if (geo.parts < 2 || geo.weakest >= 1) return 0;
+    var full = geo.full > 1 ? -1.5 * (geo.full - 1) : 0;
+    if (geo.parts < 2 || geo.weakest >= 1) return full;
     var z = 1 - Math.max(geo.weakest, -6);
-    return -z * z;
+    return full - z * z;
   }
 
   // log-penalty for splitting two neighbouring glyphs that hold together in x: none for
@@ -748,6 +753,12 @@
       .map(function (g) { return g.kind === 'digit' ? String(g.digit) : g.op; }).join('');
   }
 
+  // Texts that mean the same sum are one reading: x and * multiply, / and ÷ divide, and what
+  // follows = does not count.
+  function meaningOf(text) {
+    return text.replace(/\*/g, 'x').replace(/÷/g, '/').replace(/=.*$/, '');
+  }
+
   function publicGlyph(g) {
     var r = g.run.reading || {};
     return { kind: g.kind, digit: g.digit, op: g.op, p: g.p, box: g.box,
@@ -759,20 +770,20 @@
     // Probability of each distinct text: log-sum-exp of its readings, normalised.
     var byText = {}, order = [];
     finals.forEach(function (h) {
-      var t = textOf(h.glyphs);
+      var t = meaningOf(textOf(h.glyphs));
       if (!(t in byText)) { byText[t] = []; order.push(t); }
       byText[t].push(h.score);
     });
     var top = finals[0].score, total = 0, mass = {};
     order.forEach(function (t) {
-      mass[t] = byText[t].reduce(function (a, s) { return a + Math.exp(s - top); }, 0);
+      mass[t] = byText[t].reduce(function (a, s) { return a + Math.exp(SHARPEN * (s - top)); }, 0);
       total += mass[t];
     });
     var alternatives = order.map(function (t) { return { text: t, p: mass[t] / total }; })
       .sort(function (a, b) { return b.p - a.p; });
     var bestText = textOf(finals[0].glyphs);
+    var confidence = mass[meaningOf(bestText)] / total;
     var glyphs = finals[0].glyphs.map(publicGlyph);
-    var confidence = mass[bestText] / total;
     var weakDigit = glyphs.some(function (g) { return g.kind === 'digit' && g.p < unsureBelow; });
     var out = { text: bestText, confidence: confidence, unsure: confidence < unsureBelow || weakDigit,
                 alternatives: alternatives.slice(0, 4), glyphs: glyphs, H: H, ignoredRest: !!finals[0].rest };
