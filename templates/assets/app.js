@@ -542,8 +542,20 @@
 
   // "Look inside": every channel of every convolution layer's output, orange for positive
   // responses and blue for negative ones, scaled by the layer's largest magnitude.
+  // Off screen, the maps are not computed (about 1 ms per update); they catch up when shown.
+  var insideVisible = true, insideInput = null, insideStale = false;
+  if (window.IntersectionObserver) {
+    new IntersectionObserver(function (entries) {
+      insideVisible = entries[entries.length - 1].isIntersecting;
+      if (insideVisible && insideStale && model) drawInside(insideInput);
+    }, { rootMargin: '200px' }).observe($('inside'));
+  }
+
   function drawInside(input) {
     if (!model.activations) return;
+    insideInput = input;
+    insideStale = !insideVisible && !!insideMaps;
+    if (insideStale) return;
     var acts = model.activations(input || new Float32Array(784));
     var convs = acts.filter(function (a) { return a.shape && a.shape.length === 3 && /conv/i.test(a.type || a.layer || a.name || ''); });
     if (!insideMaps) insideMaps = buildInside(convs);
@@ -584,8 +596,6 @@
       for (var ch = 0; ch < a.shape[0]; ch++) {
         var c = document.createElement('canvas');
         c.width = a.shape[2]; c.height = a.shape[1];
-        c.setAttribute('aria-label', section.dataset.layer + ' map ' + (ch + 1));
-        c.setAttribute('role', 'img');
         row.appendChild(c);
         canvases.push(c);
       }
