@@ -119,3 +119,19 @@ def test_feature_maps_are_one_labelled_image(app):
                 Array.from(i.querySelectorAll('canvas')).filter(c => c.getAttribute('aria-label') || c.getAttribute('role')).length];""")
     assert got[0] == "img" and got[1], f"expected #inside to be one image with a label, found {got}"
     assert got[2] == 0, f"expected the feature-map canvases to carry no labels of their own, found {got[2]}"
+
+
+def test_announcements_come_when_the_pen_lifts(app):
+    """The polite live region changes at most once per stroke (on pen lift), not per frame."""
+    app.set_mode("number")
+    app.js("""
+        window.__statusChanges = 0;
+        new MutationObserver(() => window.__statusChanges++).observe(document.querySelector('#status'),
+            { childList: true, characterData: true, subtree: true });""")
+    _, _, w, h = app.pad_rect()
+    strokes = numberpaths.layout([("hand", d) for d in "2048"], w, h, size=0.5, gap=0.05)
+    app.draw(strokes)
+    got = app.settled(lambda: app.js("return [document.querySelector('#status').textContent, window.__statusChanges];"))
+    assert "2048" in got[0], f"expected #status to say 2048, found {got[0]!r}"
+    assert got[1] <= len(strokes), f"expected at most one announcement per stroke ({len(strokes)}), found {got[1]}"
+    record(f"announcements for 2048 in {len(strokes)} strokes: {got[1]}")

@@ -37,7 +37,8 @@
   var mode = 'digit';
   var strokes = [];        // [{ points: [[x, y], ...] }] in pad units
   var drawing = null;      // { pointerId, stroke } while a pointer is down
-  var picture = null;      // an opened image (canvas) shown instead of strokes, digit mode only
+  var picture = null;      // an opened image (canvas) shown instead of strokes
+  var pictureData = null;  // its pixels (ImageData), read by Inkling.preprocess or InklingNumbers.read
   var frameRequested = false;
   var padAspect = 1;       // pad width / height
   var barItems = [];
@@ -271,11 +272,11 @@
       calc: 'Write a number, then + − × ÷ (or x * /), then a number: 12+7, 9-4, 6x3, 8÷2. A final = is fine.',
     }[m];
     document.querySelector('.tagline').textContent = TAGLINES[m];
-    // The pad changes shape between modes: start the new mode on an empty pad.
+    // The pad changes shape between modes: start the new mode on an empty pad (an opened
+    // image stays: it is read in the new mode).
     strokes = [];
     redoStack = [];
     drawing = null;
-    picture = null;
     resizePad();
     schedule();
   }
@@ -290,9 +291,9 @@
       canvas.width = Math.max(1, Math.round(w * s));
       canvas.height = Math.max(1, Math.round(h * s));
       canvas.getContext('2d').drawImage(source, 0, 0, canvas.width, canvas.height);
-      if (mode !== 'digit') setMode('digit');
       strokes = [];
       picture = canvas;
+      pictureData = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
       schedule();
     };
     var fail = function () {
@@ -345,7 +346,7 @@
 
   function readDigit() {
     var image = null;
-    if (picture) image = picture.getContext('2d').getImageData(0, 0, picture.width, picture.height);
+    if (picture) image = pictureData;
     else if (strokes.length) image = renderForModel(strokes, 0, 0, padAspect, 1);
     var pre = image ? Inkling.preprocess({ data: image.data, width: image.width, height: image.height }) : null;
     if (!pre || pre.blank) {
@@ -356,13 +357,25 @@
     var out = model.predict(pre.input);
     showDigit(out);
     showDetails(pre.input, out);
+    if (picture) offerNumberMode();
+  }
+
+  // An opened image with several digits: say so, and what Number mode reads in it.
+  function offerNumberMode() {
+    if (!glyphReader) glyphReader = InklingNumbers.modelReader(Inkling, model);
+    var r = InklingNumbers.read({ image: pictureData }, { read: glyphReader, mode: 'number', cache: glyphCache, unsureBelow: unsureBelow });
+    var digits = (r.glyphs || []).filter(function (g) { return g.kind === 'digit'; });
+    if (digits.length < 2) return;
+    var said = status.textContent;
+    say(said + (/[.?!]$/.test(said) ? ' ' : '. ') + 'This image seems to hold several digits (' + r.text + '): choose Number to read them all.');
   }
 
   // Number and calculator modes: InklingNumbers segments the strokes with the model.
   function readGlyphs() {
     if (!glyphReader) glyphReader = InklingNumbers.modelReader(Inkling, model);
-    var r = InklingNumbers.read({ strokes: strokes }, { read: glyphReader, mode: mode, cache: glyphCache,
-                                                       unsureBelow: unsureBelow, minHeight: MIN_WRITING });
+    var input = picture ? { image: pictureData } : { strokes: strokes };
+    var r = InklingNumbers.read(input, { read: glyphReader, mode: mode, cache: glyphCache,
+                                         unsureBelow: unsureBelow, minHeight: picture ? 0 : MIN_WRITING });
     if (r.empty) { showBlank(null); return; }
     if (r.tooSmall) {
       showBlank(null);
@@ -370,7 +383,7 @@
       return;
     }
     var newPen = penFor(r.H);
-    if (Math.abs(newPen - pen) > 0.002) { pen = newPen; paint(); }
+    if (!picture && Math.abs(newPen - pen) > 0.002) { pen = newPen; paint(); }
     showNumber(r.glyphs);
     var focus = focusGlyph(r.glyphs);
     if (focus) showDetails(focus.input, { probabilities: focus.probabilities, digit: focus.digit });

@@ -56,6 +56,7 @@
   var PEN_OF_H = 0.1;     // model pen width as a fraction of the writing height
   var LABELS_PER_GLYPH = 3;
   var UNGRAMMATICAL = 5;   // a sum whose best parse is e^5 less likely than the free reading is an error
+  var CUT_PENALTY = -0.7;  // log-prior of cutting through one connected blob of image ink
   var SHARPEN = 1.5;      // readings' scores are not calibrated: a text's share uses exp(1.5 score)
   var OPS = ['+', '-', 'x', '/', '*', '÷', '='];
   var OP_VALUE = { '+': '+', '-': '-', 'x': 'x', '*': 'x', '/': '/', '÷': '/' };   // for evaluate
@@ -619,7 +620,8 @@
       var key = i + ',' + j;
       if (runs[key]) return runs[key];
       var geo = runGeometry(pieces, i, j, H), list = pieces.slice(i, j);
-      var c = { i: i, j: j, box: geo.box, pieces: list, labels: [] };
+      var c = { i: i, j: j, box: geo.box, pieces: list, labels: [],
+                blobs: list.filter(function (p) { return p.blob; }).map(function (p) { return p.blob; }) };
       runs[key] = c;
       if (geo.box.x1 - geo.box.x0 > 2.6 * H) return c;   // wider than any glyph
       var ck = level + '|' + list.map(function (p) { return p.key; }).sort().join(',');
@@ -720,9 +722,10 @@
             var hyp = here[h], state = nextState(hyp.state, label, mode, free);
             if (state < 0) continue;
             var glyph = { kind: label.kind, digit: label.digit, op: label.op, p: label.p, box: c.box, run: c };
-            var move = label.kind === 'ignored' ? 0 : overlapPenalty(hyp.last, c.box, H);
+            var move = label.kind === 'ignored' ? 0 : overlapPenalty(hyp.last, c.box, H) + cutPenalty(hyp.lastBlobs, c.blobs);
             beams[j].push({ score: hyp.score + label.score + move, state: state, glyphs: hyp.glyphs.concat([glyph]),
-                            last: label.kind === 'ignored' ? hyp.last : c.box });
+                            last: label.kind === 'ignored' ? hyp.last : c.box,
+                            lastBlobs: label.kind === 'ignored' ? hyp.lastBlobs : c.blobs });
           }
         }
       }
@@ -735,6 +738,14 @@
       return mode !== 'calc' || free ? h.state !== 0 : h.state === 3 || h.state === 4;
     });
     return finals.sort(function (a, b) { return b.score - a.score; });
+  }
+
+  // Cutting connected ink needs evidence: a glyph boundary through one image blob costs
+  // CUT_PENALTY, so a wide digit is not split into two confident halves.
+  function cutPenalty(a, b) {
+    if (!a || !a.length || !b.length) return 0;
+    for (var i = 0; i < b.length; i++) if (a.indexOf(b[i]) >= 0) return CUT_PENALTY;
+    return 0;
   }
 
   function prune(list) {
