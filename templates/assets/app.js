@@ -325,7 +325,16 @@
     requestAnimationFrame(function () { frameRequested = false; update(); });
   }
 
+  // Each update's duration in ms (the last 1000), for scripts/bench-page.py.
+  var updateTimes = window.INKLING_UPDATE_MS = [];
   function update() {
+    var t0 = performance.now();
+    updateNow();
+    if (updateTimes.length >= 1000) updateTimes.shift();
+    updateTimes.push(performance.now() - t0);
+  }
+
+  function updateNow() {
     if (mode === 'digit') {
       pen = penFor(inkExtent(strokes));
       paint();
