@@ -26,7 +26,9 @@
  *      where p is the model's calibrated probability for digits and a geometric score for
  *      operators, and the priors say: a digit is at most about as wide as it is tall and not
  *      much shorter than H; a glyph has no wide empty column inside it; neighbouring glyphs
- *      overlap little in x (so the two strokes of a 4, or the bar of a 5, stay together).
+ *      overlap little in x (so the two strokes of a 4, or the bar of a 5, stay together);
+ *      cutting through one connected blob of image ink costs a little. Runs whose parts are
+ *      far apart are never read. Italic writing is deslanted for this x-geometry.
  *   4. Calculator grammar: number, operator, number, then optionally "=" (anything after it
  *      is ignored, so "12+7=19" reads 12+7). Operators: + - x * / and ÷.
  *   5. Confidence: the readings left at the end are grouped by their text; the best text's
@@ -57,6 +59,7 @@
   var LABELS_PER_GLYPH = 3;
   var UNGRAMMATICAL = 5;   // a sum whose best parse is e^5 less likely than the free reading is an error
   var CUT_PENALTY = -0.7;  // log-prior of cutting through one connected blob of image ink
+  var HOPELESS = -9;      // runs whose one-glyph prior is below this are not read at all
   var SHARPEN = 1.5;      // readings' scores are not calibrated: a text's share uses exp(1.5 score)
   var OPS = ['+', '-', 'x', '/', '*', '÷', '='];
   var OP_VALUE = { '+': '+', '-': '-', 'x': 'x', '*': 'x', '/': '/', '÷': '/' };   // for evaluate
@@ -624,11 +627,12 @@
                 blobs: list.filter(function (p) { return p.blob; }).map(function (p) { return p.blob; }) };
       runs[key] = c;
       if (geo.box.x1 - geo.box.x0 > 2.6 * H) return c;   // wider than any glyph
+      var gapPrior = oneGlyphPrior(geo);
+      if (gapPrior < HOPELESS) return c;                  // parts far apart: never one glyph, not read
       var ck = level + '|' + list.map(function (p) { return p.key; }).sort().join(',');
       var r = cache.get(ck);
       if (!r) { r = readGlyph(renderPatches(list.map(function (p) { return p.patch; }))); cache.set(ck, r); }
       c.reading = r;
-      var gapPrior = oneGlyphPrior(geo);
       var ops = {}, opMax = 0;
       if (mode === 'calc' && list.every(function (p) { return p.stroke; })) {
         ops = operatorScores(list.map(function (p) { return p.stroke; }), H, midY);
