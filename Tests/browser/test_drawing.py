@@ -47,7 +47,7 @@ def said_plainly(got, where):
     """#status says what #prediction shows: "It's a 7 (97%)" when sure, "Not sure: 4 or 9?" when unsure."""
     status = (got["status"] or "").replace("\u2019", "'")
     if got["state"] == "sure":
-        m = re.search(r"It's a (\d) \((\d+)%\)", status)
+        m = re.search(r"It's an? (\d) \((\d+)%\)", status)
         assert m and m.group(1) == got["digit"] and got["text"] == got["digit"], \
             f"{where}: expected #status \"It's a {got['digit']} (NN%)\" and the large digit {got['digit']}, found {got}"
         assert abs(int(m.group(2)) - 100 * float(got["confidence"])) <= 1, f"{where}: expected the % to match data-confidence, found {got}"

@@ -54,63 +54,53 @@ test('strokeDistance is zero for crossing strokes and the gap for parallel ones'
   assert.ok(Math.abs(N.strokeDistance(line(0, 0, 1, 0), line(0, 0.3, 1, 0.3)) - 0.3) < 1e-9);
 });
 
-test('separate digits become separate groups, ordered left to right', () => {
+test('groupStrokes: separate digits are separate groups, pieces stacked in one column merge', () => {
   const strokes = layout([one, zero, seven]);
-  const groups = N.groupStrokes(strokes, W);
-  assert.equal(groups.length, 3);
-  assert.deepEqual(groups.map((g) => g.strokes), [[0], [1], [2]]);
-  for (let i = 1; i < groups.length; i++) assert.ok(groups[i].box.x0 > groups[i - 1].box.x1);
-});
-
-test('order is by position, not by drawing order', () => {
-  const strokes = layout([one, zero, seven]).reverse();  // drawn right to left
-  const groups = N.groupStrokes(strokes, W);
-  assert.deepEqual(groups.map((g) => g.strokes), [[2], [1], [0]]);
-});
-
-test('pieces of one digit merge: a 4 in two strokes and a 5 with a detached bar', () => {
-  const strokes = layout([four, five]);
-  const groups = N.groupStrokes(strokes, W);
-  assert.equal(groups.length, 2);
-  assert.deepEqual(groups.map((g) => g.strokes.sort()), [[0, 1], [2, 3]]);
-});
-
-test('a detached piece stacked in the same column merges even without touching', () => {
-  // A 5 whose top bar floats 0.1 above the body: no touch, but the x-extents overlap.
-  const strokes = [{ points: [[0.1, 0.3], [0.1, 0.5], [0.3, 0.5], [0.3, 0.8], [0.1, 0.8]] }, line(0.1, 0.15, 0.35, 0.15)];
-  assert.equal(N.groupStrokes(strokes, W).length, 1);
-});
-
-test('digits touching each other stay one group (connected ink)', () => {
-  const strokes = [line(0.1, 0.2, 0.1, 0.8), line(0.1, 0.5, 0.5, 0.5), line(0.5, 0.2, 0.5, 0.8)];
-  assert.equal(N.groupStrokes(strokes, W).length, 1);
-});
-
-test('empty input gives no groups', () => {
+  assert.deepEqual(N.groupStrokes(strokes, W).map((g) => g.strokes), [[0], [1], [2]]);
+  assert.deepEqual(N.groupStrokes(layout([four, five]), W).map((g) => g.strokes.sort()), [[0, 1], [2, 3]]);
   assert.deepEqual(N.groupStrokes([], W), []);
 });
 
-test('operators are recognised from stroke geometry', () => {
-  assert.equal(N.classifyOperator(plus(), W), '+');
-  assert.equal(N.classifyOperator(minus(), W), '-');
-  assert.equal(N.classifyOperator(times(), W), 'x');
-  assert.equal(N.classifyOperator(slash(), W), '/');
-  // drawing direction does not matter
-  assert.equal(N.classifyOperator([line(0.28, 0.5, 0.02, 0.5)], W), '-');
-  assert.equal(N.classifyOperator([line(0.25, 0.25, 0.05, 0.75)], W), '/');
-  assert.equal(N.classifyOperator([line(0.15, 0.63, 0.15, 0.37), line(0.28, 0.5, 0.02, 0.5)], W), '+');
+// Operators are judged against the writing height H (here 0.7, the digits' height) and the
+// middle of the writing (y = 0.5).
+const H = 0.7, MID = 0.5;
+const op = (strokes) => N.classifyOperator(strokes, H, MID);
+
+test('operators are recognised from stroke geometry, in any drawing order and direction', () => {
+  assert.equal(op(plus()), '+');
+  assert.equal(op(minus()), '-');
+  assert.equal(op(times()), 'x');
+  assert.equal(op(slash()), '/');
+  assert.equal(op([line(0.28, 0.5, 0.02, 0.5)]), '-');
+  assert.equal(op([line(0.25, 0.25, 0.05, 0.75)]), '/');
+  assert.equal(op([line(0.15, 0.63, 0.15, 0.37), line(0.28, 0.5, 0.02, 0.5)]), '+');
 });
 
-test('digits are not operators', () => {
-  assert.equal(N.classifyOperator(one(), W), null, 'a near-vertical 1 is not /');
-  assert.equal(N.classifyOperator(zero(), W), null);
-  assert.equal(N.classifyOperator(seven(), W), null, 'a bent stroke is not straight');
-  assert.equal(N.classifyOperator(four(), W), null);
-  assert.equal(N.classifyOperator(five(), W), null);
-  assert.equal(N.classifyOperator([line(0.1, 0.5, 0.12, 0.5)], W), null, 'a dot is not a minus');
-  // Two strokes that touch at an end (an L or a V) are not + or x.
-  assert.equal(N.classifyOperator([line(0.1, 0.2, 0.1, 0.8), line(0.1, 0.8, 0.4, 0.8)], W), null);
-  assert.equal(N.classifyOperator([line(0.0, 0.2, 0.15, 0.8), line(0.15, 0.8, 0.3, 0.2)], W), null);
+test('operators people use: a steep slash, a short and a long minus, ÷ with dots, *, =, a tilted +', () => {
+  const steep = [line(0.14, 0.8, 0.2, 0.2)];  // about 84 degrees
+  assert.ok(N.operatorScores(steep, H, MID)['/'] > 0.3, 'a slash close to vertical is still a slash');
+  assert.equal(op([line(0.1, 0.5, 0.22, 0.51)]), '-', 'a short minus (0.17 H)');
+  assert.equal(op([line(0.0, 0.5, 1.2, 0.52)]), '-', 'a long minus (1.7 H)');
+  assert.equal(op([line(0.02, 0.5, 0.3, 0.5), { points: [[0.16, 0.38]] }, { points: [[0.16, 0.62], [0.161, 0.62]] }]), '÷');
+  assert.equal(op([{ points: [[0.16, 0.38]] }, line(0.02, 0.5, 0.3, 0.5), { points: [[0.16, 0.62]] }]), '÷', 'dots first');
+  assert.equal(op([line(0.15, 0.35, 0.15, 0.65), line(0.02, 0.42, 0.28, 0.58), line(0.28, 0.42, 0.02, 0.58)]), '*');
+  assert.equal(op([line(0.02, 0.44, 0.3, 0.44), line(0.02, 0.56, 0.3, 0.56)]), '=');
+  const r = 15 * Math.PI / 180, c = Math.cos(r), s = Math.sin(r);
+  const tilt = (x0, y0, x1, y1) => line(0.15 + (x0 - 0.15) * c - (y0 - 0.5) * s, 0.5 + (x0 - 0.15) * s + (y0 - 0.5) * c,
+                                        0.15 + (x1 - 0.15) * c - (y1 - 0.5) * s, 0.5 + (x1 - 0.15) * s + (y1 - 0.5) * c);
+  assert.equal(op([tilt(0.02, 0.5, 0.28, 0.5), tilt(0.15, 0.37, 0.15, 0.63)]), '+', 'a + tilted by 15 degrees');
+});
+
+test('digits and digit parts are not operators', () => {
+  assert.equal(op(one()), null, 'a vertical 1 is not /');
+  assert.equal(op(zero()), null);
+  assert.equal(op(seven()), null, 'a bent stroke is not straight');
+  assert.equal(op(four()), null);
+  assert.equal(op(five()), null);
+  assert.equal(op([line(0.1, 0.5, 0.12, 0.5)]), null, 'a dot is not a minus');
+  assert.equal(op([line(0.0, 0.16, 0.3, 0.16)]), null, 'a bar at the top of the writing (a 5 or 7) is not a minus');
+  assert.equal(op([line(0.1, 0.2, 0.1, 0.8), line(0.1, 0.8, 0.4, 0.8)]), null, 'an L is not +');
+  assert.equal(op([line(0.0, 0.2, 0.15, 0.8), line(0.15, 0.8, 0.3, 0.2)]), null, 'a V is not x');
 });
 
 test('shape: straightness and angle', () => {
@@ -120,30 +110,16 @@ test('shape: straightness and angle', () => {
   assert.ok(N.strokeShape(arc(0, 0, 1, 1, 0, 180)).straightness < 0.7);
 });
 
-test('a full calculator drawing: 12+7 groups into four glyphs with + in third place', () => {
-  const strokes = layout([one, () => [{ points: [[0.02, 0.3], [0.15, 0.15], [0.28, 0.3], [0.02, 0.85], [0.3, 0.85]] }], plus, seven]);
-  const groups = N.groupStrokes(strokes, W);
-  assert.equal(groups.length, 4);
-  const ops = groups.map((g) => N.classifyOperator(g.strokes.map((i) => strokes[i]), W));
-  assert.deepEqual(ops, [null, null, '+', null]);
-});
-
-test('parseExpression splits at the operator and keeps digits around it', () => {
-  const g = (digit, op = null) => ({ digit, op });
-  const r = N.parseExpression([g(1), g(2), g(null, '+'), g(7)]);
-  assert.deepEqual(r, { left: '12', op: '+', right: '7', expression: '12+7', operatorIndex: 2 });
-});
-
-test('parseExpression never takes the first or last glyph as operator, and prefers + and x', () => {
-  const g = (digit, op = null) => ({ digit, op });
-  // A slanted 1 at the start looks like '/', but it is the first glyph: read as a digit.
-  assert.equal(N.parseExpression([g(1, '/'), g(2), g(null, '-'), g(3)]).expression, '12-3');
-  // Two candidates: '+' wins over '/' (which is read as its digit, here 1).
-  assert.equal(N.parseExpression([g(4), g(1, '/'), g(null, '+'), g(5)]).expression, '41+5');
-  assert.ok(N.parseExpression([g(4), g(2)]).error);
-  assert.ok(N.parseExpression([g(4), g(2), g(5)]).error.includes('No operator'));
-  // A glyph that is neither the operator nor a read digit makes the sum unreadable.
-  assert.ok(N.parseExpression([g(null, '-'), g(2), g(null, '+'), g(5)]).error.includes('every digit'));
+test('explain says why a sum cannot be read, and where', () => {
+  const d = (digit) => ({ kind: 'digit', digit }), o = (op) => ({ kind: 'op', op });
+  assert.match(N.explain([d(1), d(2), d(7)]).error, /No operator/);
+  assert.deepEqual(N.explain([o('+'), d(7)]).where, 0);
+  assert.match(N.explain([o('+'), d(7)]).error, /starts with \+/);
+  assert.match(N.explain([d(1), d(2), o('+')]).error, /Nothing after 1 2 \+/);
+  const twice = N.explain([d(1), o('+'), o('-'), d(3)]);
+  assert.match(twice.error, /Two operators in a row/);
+  assert.equal(twice.where, 2);
+  assert.match(N.explain([d(1), o('+'), d(2), o('x'), d(3)]).error, /one operator at a time/i);
 });
 
 test('evaluate: exact integer arithmetic', () => {
@@ -162,6 +138,11 @@ test('evaluate: division exact, rounded to 6 decimals, and by zero', () => {
   assert.equal(z.value, 'undefined');
   assert.match(z.error, /divide by zero/);
   assert.equal(N.evaluate('0', '/', '00').value, 'undefined');
+});
+
+test('evaluate: * and ÷ are multiplication and division', () => {
+  assert.equal(N.evaluate('6', '*', '7').value, '42');
+  assert.equal(N.evaluate('84', '÷', '4').value, '21');
 });
 
 test('evaluate refuses non-numbers', () => {

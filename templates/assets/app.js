@@ -13,10 +13,19 @@
 (function () {
   'use strict';
 
-  var PEN = 0.08;          // pen width, pad units: about MNIST's stroke once a digit is scaled to 20 px
+  var PEN = 0.08;          // widest pen, pad units: about MNIST's stroke once a digit is scaled to 20 px
+  var PEN_OF_HEIGHT = 0.14; // the pen scales with the writing: this fraction of its height, at most PEN
+  var MIN_PEN = 0.015;      // thinnest pen, pad units
+  var MIN_WRITING = 0.05;   // writing shorter than this (pad units) is too small to read: "Write bigger"
+  var READ_PAUSE_MS = 120;  // number modes: while the pen is down, read at most this often
   var READ_HEIGHT = 280;   // pixels per pad unit when rendering for the model
-  var OP_NAMES = { '+': 'plus', '-': 'minus', 'x': 'times', '/': 'divided by' };
-  var OP_SHOWN = { '+': '+', '-': '−', 'x': '×', '/': '÷' };
+  var OP_NAMES = { '+': 'plus', '-': 'minus', 'x': 'times', '*': 'times', '/': 'divided by', '÷': 'divided by', '=': 'equals' };
+  var OP_SHOWN = InklingNumbers.SHOWN;
+  var TAGLINES = {
+    digit: 'Draw a digit. A small neural network reads it, right here in your browser: nothing is sent anywhere.',
+    number: 'Write a number. Each digit is read by a small neural network, right here in your browser.',
+    calc: 'Write a sum like 12+7. A small neural network reads it and works it out, right here in your browser.',
+  };
 
   var $ = function (id) { return document.getElementById(id); };
   var app = $('app'), pad = $('pad'), ctx = pad.getContext('2d');
@@ -28,11 +37,18 @@
   var mode = 'digit';
   var strokes = [];        // [{ points: [[x, y], ...] }] in pad units
   var drawing = null;      // { pointerId, stroke } while a pointer is down
-  var picture = null;      // an opened image (canvas) shown instead of strokes, digit mode only
+  var picture = null;      // an opened image (canvas) shown instead of strokes
+  var pictureData = null;  // its pixels (ImageData), read by Inkling.preprocess or InklingNumbers.read
   var frameRequested = false;
   var padAspect = 1;       // pad width / height
   var barItems = [];
   var insideMaps = null;   // [{ canvases: [...], index }] built on first use
+  var nextStrokeId = 0;    // strokes carry an id: the glyph cache knows them by id and length
+  var redoStack = [];      // strokes taken back by undo, for redo
+  var glyphReader = null;  // InklingNumbers.modelReader around the model, made on first use
+  var glyphCache = InklingNumbers.makeCache();
+  var pen = PEN;           // the pen in use (scales with the writing)
+  var lastRead = 0, readTimer = null;
 
   // ------------------------------------------------------------------ start-up
 
@@ -91,15 +107,15 @@
   }
 
   // Smooth strokes: quadratic curves through the midpoints of successive samples.
-  function traceStrokes(c, list, scale, dx, dy) {
-    c.lineWidth = PEN * scale;
+  function traceStrokes(c, list, scale, dx, dy, width) {
+    c.lineWidth = width * scale;
     c.lineCap = 'round';
     c.lineJoin = 'round';
     for (var i = 0; i < list.length; i++) {
       var p = list[i].points;
       c.beginPath();
       if (p.length === 1) {
-        c.arc((p[0][0] + dx) * scale, (p[0][1] + dy) * scale, PEN * scale / 2, 0, 2 * Math.PI);
+        c.arc((p[0][0] + dx) * scale, (p[0][1] + dy) * scale, width * scale / 2, 0, 2 * Math.PI);
         c.fill();
         continue;
       }
@@ -124,7 +140,7 @@
       ctx.drawImage(picture, (pad.width - w) / 2, (pad.height - h) / 2, w, h);
     }
     ctx.strokeStyle = ctx.fillStyle = css.getPropertyValue('--ink').trim() || '#000';
-    traceStrokes(ctx, strokes, pad.height, 0, 0);
+    traceStrokes(ctx, strokes, pad.height, 0, 0, pen);
     app.dataset.drawn = strokes.length || picture ? 'true' : 'false';
   }
 
@@ -139,15 +155,22 @@
     c.fillStyle = '#fff';
     c.fillRect(0, 0, canvas.width, canvas.height);
     c.strokeStyle = c.fillStyle = '#000';
-    traceStrokes(c, list, READ_HEIGHT, -x0, -y0);
+    traceStrokes(c, list, READ_HEIGHT, -x0, -y0, pen);
     return c.getImageData(0, 0, canvas.width, canvas.height);
   }
 
-  // A pad-tall window around a glyph's box (wider if the glyph is).
-  function glyphWindow(box) {
-    var half = Math.max(0.5, (box.x1 - box.x0) / 2 + PEN);
-    var cx = (box.x0 + box.x1) / 2, y0 = Math.min(0, box.y0 - PEN), y1 = Math.max(1, box.y1 + PEN);
-    return { x0: cx - half, y0: y0, w: 2 * half, h: y1 - y0 };
+  // The ink's extent in pad units: the larger of its height and 0.6 of its width.
+  function inkExtent(list) {
+    var pts = [];
+    list.forEach(function (s) { pts = pts.concat(s.points); });
+    if (!pts.length) return 0;
+    var b = InklingNumbers.bounds(pts);
+    return Math.max(b.y1 - b.y0, 0.6 * (b.x1 - b.x0));
+  }
+
+  // The pen scales with the writing, so small digits stay open loops, not blobs.
+  function penFor(height) {
+    return Math.min(PEN, Math.max(MIN_PEN, PEN_OF_HEIGHT * height));
   }
 
   // ------------------------------------------------------------------ input
@@ -158,7 +181,8 @@
       e.preventDefault();
       pad.setPointerCapture(e.pointerId);
       if (picture) { picture = null; }
-      var stroke = { points: [padPoint(e, pad.getBoundingClientRect())] };
+      redoStack = [];
+      var stroke = { id: nextStrokeId++, points: [padPoint(e, pad.getBoundingClientRect())] };
       strokes.push(stroke);
       drawing = { pointerId: e.pointerId, stroke: stroke };
       schedule();
@@ -175,6 +199,7 @@
       if (!drawing || e.pointerId !== drawing.pointerId) return;
       if (pad.hasPointerCapture(e.pointerId)) pad.releasePointerCapture(e.pointerId);
       drawing = null;
+      lastRead = 0;  // read at once on pen lift
       schedule();
     };
     pad.addEventListener('pointerup', end);
@@ -182,9 +207,11 @@
 
     $('clear').addEventListener('click', clear);
     $('undo').addEventListener('click', undo);
+    $('redo').addEventListener('click', redo);
     document.addEventListener('keydown', function (e) {
       if (e.key === 'Escape') { clear(); e.preventDefault(); }
       else if ((e.ctrlKey || e.metaKey) && !e.shiftKey && (e.key === 'z' || e.key === 'Z')) { undo(); e.preventDefault(); }
+      else if ((e.ctrlKey || e.metaKey) && ((e.shiftKey && (e.key === 'z' || e.key === 'Z')) || e.key === 'y' || e.key === 'Y')) { redo(); e.preventDefault(); }
     });
     ['digit', 'number', 'calc'].forEach(function (m) {
       $('mode-' + m).addEventListener('click', function () { setMode(m); });
@@ -214,6 +241,7 @@
   }
 
   function clear() {
+    if (strokes.length) redoStack = [];
     strokes = [];
     drawing = null;
     picture = null;
@@ -222,8 +250,15 @@
 
   function undo() {
     if (picture) picture = null;
-    else if (strokes.length) strokes.pop();
+    else if (strokes.length) redoStack.push(strokes.pop());
     drawing = null;
+    schedule();
+  }
+
+  function redo() {
+    if (!redoStack.length || drawing) return;
+    picture = null;
+    strokes.push(redoStack.pop());
     schedule();
   }
 
@@ -232,14 +267,16 @@
     app.dataset.mode = m;
     ['digit', 'number', 'calc'].forEach(function (k) { $('mode-' + k).setAttribute('aria-pressed', String(k === m)); });
     $('mode-help').textContent = {
-      digit: 'One digit, as large as you like. You can also drop or paste an image.',
-      number: 'Write several digits side by side; each is read on its own, left to right.',
-      calc: 'Write a number, then + − × or ÷ (as x and /), then a number: 12+7, 9-4, 6x3, 8/0.',
+      digit: 'One digit, large or small. You can also drop or paste an image.',
+      number: 'Write several digits side by side, close together if you like.',
+      calc: 'Write a number, then + − × ÷ (or x * /), then a number: 12+7, 9-4, 6x3, 8÷2. A final = is fine.',
     }[m];
-    // The pad changes shape between modes: start the new mode on an empty pad.
+    document.querySelector('.tagline').textContent = TAGLINES[m];
+    // The pad changes shape between modes: start the new mode on an empty pad (an opened
+    // image stays: it is read in the new mode).
     strokes = [];
+    redoStack = [];
     drawing = null;
-    picture = null;
     resizePad();
     schedule();
   }
@@ -254,12 +291,21 @@
       canvas.width = Math.max(1, Math.round(w * s));
       canvas.height = Math.max(1, Math.round(h * s));
       canvas.getContext('2d').drawImage(source, 0, 0, canvas.width, canvas.height);
-      if (mode !== 'digit') setMode('digit');
       strokes = [];
       picture = canvas;
+      pictureData = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
       schedule();
     };
-    var fail = function () { say('Could not open ' + name + ': it is not an image this browser can read.'); };
+    var fail = function () {
+      // The old drawing and answer go: the message must not sit beside a stale answer.
+      strokes = [];
+      picture = null;
+      redoStack = [];
+      update();
+      if (mode !== 'digit') { showNumber([]); showCalc(null); }
+      setPrediction('blank', '', 0, '–');
+      say('Could not open ' + name + ': it is not an image this browser can read.', true);
+    };
     if (window.createImageBitmap) {
       createImageBitmap(file).then(function (bmp) { done(bmp, bmp.width, bmp.height); }, fail);
     } else {
@@ -279,64 +325,125 @@
     requestAnimationFrame(function () { frameRequested = false; update(); });
   }
 
+  // Each update's duration in ms (the last 1000), for scripts/bench-page.py.
+  var updateTimes = window.INKLING_UPDATE_MS = [];
   function update() {
+    var t0 = performance.now();
+    updateNow();
+    if (updateTimes.length >= 1000) updateTimes.shift();
+    updateTimes.push(performance.now() - t0);
+  }
+
+  function updateNow() {
+    if (mode === 'digit') {
+      pen = penFor(inkExtent(strokes));
+      paint();
+      readDigit();
+      return;
+    }
     paint();
-    if (mode === 'digit') readDigit();
-    else readGlyphs();
+    // Reading a whole sum costs more than a frame when many glyphs change: while the pen
+    // is down, read at most every READ_PAUSE_MS; on pen lift, at once.
+    var now = performance.now();
+    if (drawing && now - lastRead < READ_PAUSE_MS) {
+      if (!readTimer) readTimer = setTimeout(function () { readTimer = null; schedule(); }, READ_PAUSE_MS);
+      return;
+    }
+    lastRead = now;
+    readGlyphs();
   }
 
   function readDigit() {
     var image = null;
-    if (picture) image = picture.getContext('2d').getImageData(0, 0, picture.width, picture.height);
+    if (picture) image = pictureData;
     else if (strokes.length) image = renderForModel(strokes, 0, 0, padAspect, 1);
     var pre = image ? Inkling.preprocess({ data: image.data, width: image.width, height: image.height }) : null;
-    if (!pre || pre.blank) { showBlank(pre); return; }
+    if (!pre || pre.blank) {
+      showBlank(pre);
+      if (strokes.length && inkExtent(strokes) < 2 * MIN_WRITING) say('Write bigger: the ink is too small to read');
+      return;
+    }
     var out = model.predict(pre.input);
     showDigit(out);
     showDetails(pre.input, out);
+    if (picture) offerNumberMode();
   }
 
-  // Number and calculator modes: each group of strokes is read on its own.
+  // An opened image with several digits: say so, and what Number mode reads in it.
+  function offerNumberMode() {
+    if (!glyphReader) glyphReader = InklingNumbers.modelReader(Inkling, model);
+    var r = InklingNumbers.read({ image: pictureData }, { read: glyphReader, mode: 'number', cache: glyphCache, unsureBelow: unsureBelow });
+    var digits = (r.glyphs || []).filter(function (g) { return g.kind === 'digit'; });
+    if (digits.length < 2) return;
+    var said = status.textContent;
+    say(said + (/[.?!]$/.test(said) ? ' ' : '. ') + 'This image seems to hold several digits (' + r.text + '): choose Number to read them all.');
+  }
+
+  // Number and calculator modes: InklingNumbers segments the strokes with the model.
   function readGlyphs() {
-    var groups = InklingNumbers.groupStrokes(strokes, PEN);
-    var glyphs = [], focus = null, lastStroke = strokes.length - 1;
-    for (var i = 0; i < groups.length; i++) {
-      var list = groups[i].strokes.map(function (k) { return strokes[k]; });
-      var op = mode === 'calc' ? InklingNumbers.classifyOperator(list, PEN) : null;
-      var win = glyphWindow(groups[i].box);
-      var image = renderForModel(list, win.x0, win.y0, win.w, win.h);
-      var pre = Inkling.preprocess({ data: image.data, width: image.width, height: image.height });
-      if (pre.blank && !op) continue;  // a speck, not a glyph
-      var out = pre.blank ? null : model.predict(pre.input);
-      var g = { op: op, digit: out ? out.digit : null, confidence: out ? out.confidence : 0,
-                unsure: out ? isUnsure(out) : true, out: out, input: pre.input };
-      glyphs.push(g);
-      if (groups[i].strokes.indexOf(lastStroke) >= 0) focus = g;
+    if (!glyphReader) glyphReader = InklingNumbers.modelReader(Inkling, model);
+    var input = picture ? { image: pictureData } : { strokes: strokes };
+    var r = InklingNumbers.read(input, { read: glyphReader, mode: mode, cache: glyphCache,
+                                         unsureBelow: unsureBelow, minHeight: picture ? 0 : MIN_WRITING });
+    if (r.empty) { showBlank(null); return; }
+    if (r.tooSmall) {
+      showBlank(null);
+      say('Write bigger: the writing is too small to read');
+      return;
     }
-    if (!glyphs.length) { showBlank(null); showNumber([]); showCalc(null); return; }
-
-    var parsed = mode === 'calc' ? InklingNumbers.parseExpression(glyphs) : null;
-    var opIndex = parsed && !parsed.error ? parsed.operatorIndex : -1;
-    var digits = glyphs.filter(function (g, k) { return k !== opIndex && g.out; });
-    showNumber(glyphs, opIndex);
-
-    var anyUnsure = digits.some(function (g) { return g.unsure; });
-    var text = digits.map(function (g) { return String(g.digit); }).join('');
-    if (mode === 'calc') {
-      showCalc(parsed);
-      var shown = parsed.error ? text : parsed.left + OP_SHOWN[parsed.op] + parsed.right;
-      setPrediction(parsed.error ? 'unsure' : anyUnsure ? 'unsure' : 'sure', '', minConfidence(digits), shown);
-    } else {
-      setPrediction(anyUnsure ? 'unsure' : 'sure', '', minConfidence(digits), text);
-      var doubt = digits.filter(function (g) { return g.unsure; }).map(function (g) { return topTwo(g.out).join(' or '); });
-      say(anyUnsure ? 'It reads ' + text + ', but not sure about ' + doubt.join(', ') + '?' : 'It reads ' + text);
+    var newPen = penFor(r.H);
+    if (!picture && Math.abs(newPen - pen) > 0.002) { pen = newPen; paint(); }
+    showNumber(r.glyphs);
+    var focus = focusGlyph(r.glyphs);
+    if (focus) showDetails(focus.input, { probabilities: focus.probabilities, digit: focus.digit });
+    else showDetails(null, null);
+    var state = r.unsure ? 'unsure' : 'sure';
+    if (mode === 'number') {
+      setPrediction(state, '', r.confidence, r.text);
+      say(r.unsure ? 'Not sure: ' + r.text + ' or ' + runnerUp(r) + '?' : 'It reads ' + r.text);
+      return;
     }
-    var detail = focus && focus.out ? focus : digits[digits.length - 1];
-    if (detail) showDetails(detail.input, detail.out); else showDetails(null, null);
+    if (r.error) {
+      setPrediction('unsure', '', 0, r.glyphs.map(function (g) { return g.kind === 'digit' ? String(g.digit) : OP_SHOWN[g.op] || ''; }).join(''));
+      showCalc(null);
+      say(r.error);
+      return;
+    }
+    var sum = sumOf(r.text);
+    setPrediction(state, '', r.confidence, r.left + OP_SHOWN[r.op] + r.right);
+    showCalc(r, sum);
+    var other = r.unsure ? sumOf(runnerUp(r)) : null;
+    say(other && other.said !== sum.said ? 'Not sure: ' + sum.said + ', or ' + other.said + '?' : r.unsure ? 'Not sure: ' + sum.said + '?' : sum.said);
   }
 
-  function minConfidence(list) {
-    return list.length ? Math.min.apply(null, list.map(function (g) { return g.confidence; })) : 0;
+  // The second reading: the runner-up text, or the same text with the weakest digit's second choice.
+  function runnerUp(r) {
+    if (r.alternatives.length > 1) return r.alternatives[1].text;
+    var weakest = -1;
+    r.glyphs.forEach(function (g, k) { if (g.kind === 'digit' && (weakest < 0 || g.p < r.glyphs[weakest].p)) weakest = k; });
+    if (weakest < 0) return r.text;
+    return r.glyphs.map(function (g, k) {
+      return g.kind !== 'digit' ? g.op || '' : String(k === weakest ? topTwo({ probabilities: g.probabilities })[1] : g.digit);
+    }).join('');
+  }
+
+  // A sum's text ("12+7=") -> { shown: "12 + 7", value, error, said: "12 + 7 = 19" }.
+  function sumOf(text) {
+    var m = /^(\d+)([-+x*\/÷])(\d+)/.exec(text);
+    if (!m) return { shown: text, value: '?', error: 'unreadable', said: text };
+    var shown = m[1] + ' ' + OP_SHOWN[m[2]] + ' ' + m[3], result = InklingNumbers.evaluate(m[1], m[2], m[3]);
+    return { shown: shown, value: result.value, error: result.error,
+             said: result.error ? shown + ': ' + result.error.toLowerCase() + ', the result is undefined' : shown + ' = ' + result.value };
+  }
+
+  // The glyph holding the newest stroke (shown in the bars and preview), else the last digit.
+  function focusGlyph(glyphs) {
+    var digits = glyphs.filter(function (g) { return g.kind === 'digit' && g.input; });
+    var last = strokes.length ? 's' + strokes[strokes.length - 1].id + ':' : null;
+    for (var i = 0; i < digits.length; i++) {
+      if (last && digits[i].pieces.some(function (k) { return k.indexOf(last) === 0; })) return digits[i];
+    }
+    return digits[digits.length - 1] || null;
   }
 
   function isUnsure(out) {
@@ -350,9 +457,15 @@
 
   // ------------------------------------------------------------------ showing
 
-  function say(text) {
+  // The polite live region changes when the pen lifts, not at frame rate; `now` forces it.
+  var pendingSay = null;
+  function say(text, now) {
+    if (drawing && !now) { pendingSay = text; return; }
+    pendingSay = null;
     if (status.textContent !== text) status.textContent = text;
   }
+
+  function article(d) { return d === 8 || d === 18 || d === 11 ? 'an' : 'a'; }
 
   function setPrediction(state, digit, confidence, text) {
     prediction.dataset.state = state;
@@ -375,58 +488,47 @@
       var two = topTwo(out);
       say('Not sure: ' + two[0] + ' or ' + two[1] + '?');
     } else {
-      say('It\u2019s a ' + out.digit + ' (' + pct + '%)');
+      say('It\u2019s ' + article(out.digit) + ' ' + out.digit + ' (' + pct + '%)');
     }
   }
 
-  function showNumber(glyphs, opIndex) {
-    var digits = glyphs.filter(function (g, k) { return k !== opIndex && g.out; });
+  function showNumber(glyphs) {
+    var digits = glyphs.filter(function (g) { return g.kind === 'digit'; });
     numberBox.dataset.value = digits.map(function (g) { return String(g.digit); }).join('');
     numberDigits.textContent = '';
-    glyphs.forEach(function (g, k) {
+    glyphs.forEach(function (g) {
+      if (g.kind === 'ignored') return;
       var li = document.createElement('li'), b = document.createElement('b'), small = document.createElement('small');
-      if (k === opIndex) {
+      if (g.kind === 'op') {
         li.dataset.op = g.op;
         b.textContent = OP_SHOWN[g.op];
         small.textContent = OP_NAMES[g.op];
-      } else if (g.out) {
-        li.dataset.digit = String(g.digit);
-        li.dataset.confidence = g.confidence.toFixed(4);
-        li.dataset.unsure = String(g.unsure);
-        b.textContent = String(g.digit);
-        small.textContent = g.unsure ? 'not sure' : Math.round(g.confidence * 100) + '%';
       } else {
-        return;
+        var unsure = g.p < unsureBelow;
+        li.dataset.digit = String(g.digit);
+        li.dataset.confidence = g.p.toFixed(4);
+        li.dataset.unsure = String(unsure);
+        b.textContent = String(g.digit);
+        small.textContent = unsure ? 'not sure' : Math.round(g.p * 100) + '%';
       }
       li.appendChild(b); li.appendChild(small);
       numberDigits.appendChild(li);
     });
   }
 
-  function showCalc(parsed) {
-    if (!parsed) {
+  // The sum and its value (r: a reading of InklingNumbers.read, sum: sumOf its text), or empty.
+  function showCalc(r, sum) {
+    if (!r) {
       calcBox.dataset.expression = '';
       calcBox.dataset.value = '';
       $('calc-expression').textContent = '–';
       $('calc-value').textContent = '?';
       return;
     }
-    if (parsed.error) {
-      calcBox.dataset.expression = '';
-      calcBox.dataset.value = '';
-      $('calc-expression').textContent = '–';
-      $('calc-value').textContent = '?';
-      say(parsed.error);
-      return;
-    }
-    var result = InklingNumbers.evaluate(parsed.left, parsed.op, parsed.right);
-    calcBox.dataset.expression = parsed.expression;
-    calcBox.dataset.value = result.value;
-    var shown = parsed.left + ' ' + OP_SHOWN[parsed.op] + ' ' + parsed.right;
-    $('calc-expression').textContent = shown;
-    $('calc-value').textContent = result.error ? result.value + ' (' + result.error.toLowerCase() + ')' : result.value;
-    say(result.error ? shown + ': ' + result.error.toLowerCase() + ', the result is undefined'
-                     : shown + ' = ' + result.value);
+    calcBox.dataset.expression = r.expression;
+    calcBox.dataset.value = sum.value;
+    $('calc-expression').textContent = sum.shown;
+    $('calc-value').textContent = sum.error ? sum.value + ' (' + sum.error.toLowerCase() + ')' : sum.value;
   }
 
   // Bars, the 28x28 preview and the feature maps for one input (null: empty).
@@ -462,8 +564,20 @@
 
   // "Look inside": every channel of every convolution layer's output, orange for positive
   // responses and blue for negative ones, scaled by the layer's largest magnitude.
+  // Off screen, the maps are not computed (about 1 ms per update); they catch up when shown.
+  var insideVisible = true, insideInput = null, insideStale = false;
+  if (window.IntersectionObserver) {
+    new IntersectionObserver(function (entries) {
+      insideVisible = entries[entries.length - 1].isIntersecting;
+      if (insideVisible && insideStale && model) drawInside(insideInput);
+    }, { rootMargin: '200px' }).observe($('inside'));
+  }
+
   function drawInside(input) {
     if (!model.activations) return;
+    insideInput = input;
+    insideStale = !insideVisible && !!insideMaps;
+    if (insideStale) return;
     var acts = model.activations(input || new Float32Array(784));
     var convs = acts.filter(function (a) { return a.shape && a.shape.length === 3 && /conv/i.test(a.type || a.layer || a.name || ''); });
     if (!insideMaps) insideMaps = buildInside(convs);
@@ -504,8 +618,6 @@
       for (var ch = 0; ch < a.shape[0]; ch++) {
         var c = document.createElement('canvas');
         c.width = a.shape[2]; c.height = a.shape[1];
-        c.setAttribute('aria-label', section.dataset.layer + ' map ' + (ch + 1));
-        c.setAttribute('role', 'img');
         row.appendChild(c);
         canvases.push(c);
       }
