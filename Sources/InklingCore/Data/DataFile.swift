@@ -8,13 +8,17 @@ import Foundation
 /// with its own error rather than parsed as something else.
 public enum DataFile {
     public static func read(path: String) throws -> [UInt8] {
-        let data = try readRaw(path: path)
+        try decode(readRaw(path: path), name: path)
+    }
+
+    /// The bytes of a file already in memory, as `read` gives them; `name` is the file (errors).
+    public static func decode(_ data: Data, name: String) throws -> [UInt8] {
         if data.isEmpty {
-            throw DataFileError(.emptyFile, file: path, expected: "data", found: "an empty file (0 bytes)")
+            throw DataFileError(.emptyFile, file: name, expected: "data", found: "an empty file (0 bytes)")
         }
-        if Gzip.isGzip(data) { return try Gzip.decompressBytes(data, name: path) }
-        if path.lowercased().hasSuffix(".gz") {
-            throw DataFileError(.notGzip, file: path,
+        if Gzip.isGzip(data) { return try Gzip.decompressBytes(data, name: name) }
+        if name.lowercased().hasSuffix(".gz") {
+            throw DataFileError(.notGzip, file: name,
                                 expected: "gzip data (magic bytes 1f 8b) since the name ends in .gz",
                                 found: "\(Gzip.hexPrefix(data)) (not a gzip file)")
         }

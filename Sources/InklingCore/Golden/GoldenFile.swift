@@ -58,6 +58,11 @@ public struct GoldenFile: Codable, Sendable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw GoldenError(file: path, "cannot read the file (missing or unreadable); run `inkling golden` to write it")
         }
+        return try decode(data, name: path)
+    }
+
+    /// Decodes and checks golden values already in memory; `path` (the file's name) is for errors.
+    public static func decode(_ data: Data, name path: String) throws -> GoldenFile {
         let file: GoldenFile
         do { file = try JSONDecoder().decode(GoldenFile.self, from: data) } catch {
             throw GoldenError(file: path, "expected golden values JSON (format \"\(formatName)\"), found undecodable content: \(error)")

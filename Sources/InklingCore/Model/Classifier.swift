@@ -92,9 +92,10 @@ public final class Classifier {
         normalise(image, from: 0, count: 1)
         var a = input
         var result: [(layer: String, shape: [Int], values: [Float])] = []
-        for layer in layers {
+        for (layer, spec) in zip(layers, file.layers) {
             a = layer.forward(a, training: false)
-            result.append((layer.name, layer.outputShape.array, a.values))
+            // The file's shape: the engine's Shape writes a [C, 1, 1] map as [C].
+            result.append((layer.name, spec.outputShape, a.values))
         }
         return result
     }
