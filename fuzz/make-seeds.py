@@ -140,5 +140,6 @@ def golden_file(names):
     g = dict(golden, cases=[byname[n] for n in names])
     return json.dumps(g, indent=1).encode()
 write("FuzzGolden", "one-mnist-case.json", golden_file(["mnist-test-0"]))
-write("FuzzGolden", "preprocessed-and-rgba.json", golden_file(["mnist-test-3-preprocessed", "semi-transparent-ink-5"]))
+write("FuzzGolden", "preprocessed-and-synthetic.json", golden_file(["mnist-test-3-preprocessed", "touching-the-border-7"]))
+write("FuzzGolden", "rgba.json", golden_file(["blank-transparent"]))
 write("FuzzGolden", "blank-and-dot.json", golden_file(["blank-white", "single-dot"]))

@@ -32,7 +32,7 @@ done
 max_len() {
   case "$1" in
     FuzzIDX) echo 4096 ;; FuzzSample) echo 8192 ;; FuzzPNG) echo 4096 ;;
-    FuzzModel) echo 70000 ;; FuzzModelStructured) echo 512 ;; FuzzGolden) echo 70000 ;;
+    FuzzModel) echo 70000 ;; FuzzModelStructured) echo 512 ;; FuzzGolden) echo 40000 ;;
   esac
 }
 dict() {

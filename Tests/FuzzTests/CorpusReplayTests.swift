@@ -49,3 +49,25 @@ final class CorpusReplayTests: XCTestCase {
         XCTAssertThrowsError(try InklingCore.DataFile.decode(Data(), name: "x"))
     }
 }
+
+/// Loader bugs the fuzzers found, checked directly (their inputs are also in fuzz/regressions/).
+final class FuzzFindingTests: XCTestCase {
+    /// A golden case with preprocess false feeds its raw bytes to the model; one that is not
+    /// 28x28 made `Golden.check` trap in Classifier's precondition. It is now an error.
+    func testGoldenCheckRefusesUnpreprocessedCaseThatIsNot28x28() throws {
+        let path = Shipped.root.appendingPathComponent("fuzz/regressions/FuzzGolden/unpreprocessed-case-2x2-crashed-check.json").path
+        let file = try GoldenFile.decode(Data(contentsOf: URL(fileURLWithPath: path)), name: path)
+        XCTAssertThrowsError(try Golden.check(file, path: path, classifier: Shipped.classifier, modelSHA256: Shipped.modelSHA256)) {
+            XCTAssertTrue("\($0)".contains("expected a 28x28 raw image (preprocess is false), found 2x2"), "\($0)")
+        }
+    }
+
+    /// Classifier.activations reported a [C, 1, 1] map as [C] (the engine's Shape prints it so).
+    func testActivationsKeepTheFilesShapes() {
+        var b = FuzzBytes([UInt8](repeating: 7, count: 12))  // fuzz/regressions/FuzzModelStructured/activation-shape-C11-reported-as-C
+        let model = ModelGenerator.make(&b).file
+        XCTAssertTrue(model.layers.contains { $0.outputShape.count == 3 && $0.outputShape[1] == 1 && $0.outputShape[2] == 1 })
+        let acts = Classifier(model).activations(Shipped.probe)
+        XCTAssertEqual(acts.map(\.shape), model.layers.map(\.outputShape))
+    }
+}

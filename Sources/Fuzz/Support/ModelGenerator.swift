@@ -1,3 +1,4 @@
+import Foundation
 import InklingCore
 
 /// Structure-aware model files: the fuzzer's bytes choose a layer stack
@@ -31,6 +32,8 @@ public enum ModelGenerator {
         default: break
         }
 
+        // Values generated per file stay small enough to build quickly (the limit is 4 M).
+        let paramCap = 400_000
         var layers: [LayerSpec] = []
         var tensors: [String: TensorData] = [:]
         var shape = [1, 28, 28]
@@ -44,6 +47,15 @@ public enum ModelGenerator {
             return name
         }
         func flatten() {
+            // Pool first when the flat vector would make the next dense layer too big to build.
+            while shape.count == 3, shape.reduce(1, *) * 10 > paramCap, shape[1] > 1 || shape[2] > 1 {
+                let (c, h, w) = (shape[0], shape[1], shape[2])
+                let size = min(2, h, w)
+                var l = LayerSpec(type: "maxpool2d", name: "shrink\(layers.count)", inputShape: shape,
+                                  outputShape: [c, (h - size) / 2 + 1, (w - size) / 2 + 1])
+                l.size = size; l.stride = 2
+                add(l)
+            }
             let i = layers.count
             add(LayerSpec(type: "flatten", name: "flatten\(i)", inputShape: shape, outputShape: [shape.reduce(1, *)]))
         }
@@ -56,8 +68,6 @@ public enum ModelGenerator {
             l.bias = tensor("fc\(i).bias", [out], fanIn: fin, bias: true)
             add(l)
         }
-        // Values generated per file stay small enough to build quickly (the limit is 4 M).
-        let paramCap = 400_000
 
         let steps = b.int(0...15) == 0 ? b.int(1...66) : b.int(1...8)
         for _ in 0..<steps where !b.isEmpty {
@@ -128,6 +138,10 @@ public enum HarnessModelStructured {
         var b = FuzzBytes(bytes)
         let g = ModelGenerator.make(&b)
         let data = g.file.encoded()
+        // FUZZ_DUMP=FILE writes the generated model file (to read what a crash input built).
+        if let dump = ProcessInfo.processInfo.environment["FUZZ_DUMP"] {
+            FileManager.default.createFile(atPath: dump, contents: data)
+        }
         guard let model = try? ModelFile.decode(data, name: "generated.json") else { return }
         guard model == g.file else { finding("a generated model decodes to something else") }
         let p = HarnessModel.exercise(model, "generated model")

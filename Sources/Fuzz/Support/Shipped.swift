@@ -10,20 +10,19 @@ public enum Shipped {
     public static let modelPath = ProcessInfo.processInfo.environment["INKLING_MODEL"]
         ?? root.appendingPathComponent("weights/model.json").path
 
-    public static let modelData: Data = {
+    /// The decoded model and the SHA-256 of its bytes (the bytes themselves are not kept:
+    /// LeakSanitizer at exit reports a global `Data` from `FileManager.contents` as leaked).
+    private static let loaded: (model: ModelFile, sha256: String) = {
         guard let data = FileManager.default.contents(atPath: modelPath) else {
             finding("cannot read the shipped model \(modelPath) (set INKLING_MODEL)")
         }
-        return data
-    }()
-
-    public static let model: ModelFile = {
-        do { return try ModelFile.decode(modelData, name: modelPath) } catch {
+        do { return (try ModelFile.decode(data, name: modelPath), SHA256.hex(data)) } catch {
             finding("the shipped model does not load: \(error)")
         }
     }()
 
-    public static let modelSHA256 = SHA256.hex(modelData)
+    public static var model: ModelFile { loaded.model }
+    public static var modelSHA256: String { loaded.sha256 }
 
     /// One classifier per process (the fuzzer runs inputs one at a time on one thread).
     public static let classifier = Classifier(model)
