@@ -67,7 +67,12 @@ final class ModelFileTests: XCTestCase {
         var tensors = o["tensors"] as! [String: [String: Any]]
         tensors["dense.bias"]!["shape"] = [11]
         o["tensors"] = tensors
-        assertRefused(o, containing: "expected 22 bytes for shape [11]")
+        assertRefused(o, containing: "layer 9 (dense, dense): tensor dense.bias has shape [11], expected [10]")
+        o = try json(makeFile())
+        tensors = o["tensors"] as! [String: [String: Any]]
+        tensors["dense.bias"]!["data"] = Data([0, 0, 0, 0]).base64EncodedString()
+        o["tensors"] = tensors
+        assertRefused(o, containing: "expected 20 bytes for shape [10]")
         o = try json(makeFile())
         var layers = o["layers"] as! [[String: Any]]
         layers[0]["output_shape"] = [8, 27, 27]

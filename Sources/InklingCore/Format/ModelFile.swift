@@ -19,27 +19,23 @@ public struct ModelFile: Sendable, Equatable {
     /// Total number of stored values.
     public var parameterCount: Int { tensors.values.reduce(0) { $0 + $1.count } }
 
-    /// Multiply-adds per image for the forward pass (convolutions and dense layers).
-    public var multiplyAdds: Int {
-        layers.reduce(0) { total, l in
-            switch l.type {
-            case "conv2d": return total + l.outputShape.reduce(1, *) * (l.inChannels ?? 0) * (l.kernel ?? 0) * (l.kernel ?? 0)
-            case "dense": return total + (l.inFeatures ?? 0) * (l.outFeatures ?? 0)
-            default: return total
-            }
-        }
-    }
+    /// Multiply-adds per image for the forward pass (convolutions and dense layers). Only
+    /// meaningful for a validated file.
+    public var multiplyAdds: Int { (try? validate(file: "")).map(\.multiplyAdds) ?? 0 }
 
     // MARK: - Reading
 
     public static func load(path: String) throws -> ModelFile {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ModelFileError(file: path, "cannot read the file (missing or unreadable)")
-        }
-        return try decode(data, name: path)
+        try decode(try readLimitedFile(path, limit: ModelLimits.maxFileBytes, what: "model file"), name: path)
     }
 
     public static func decode(_ data: Data, name file: String) throws -> ModelFile {
+        guard data.count <= ModelLimits.maxFileBytes else {
+            throw ModelFileError(file: file, "the file has \(data.count) bytes, more than the limit of \(ModelLimits.maxFileBytes)")
+        }
+        do { try StrictJSON.validate(data) } catch let e as StrictJSON.Problem {
+            throw ModelFileError(file: file, e.description)
+        }
         let raw: RawFile
         do {
             // Peek at format and version first, so a future version gets a clear message
@@ -60,76 +56,17 @@ public struct ModelFile: Sendable, Equatable {
             throw ModelFileError(file: file, "not valid JSON (\(error.localizedDescription))")
         }
 
+        // Geometry first, from the declared shapes (cheap, and its errors name the layer), so
+        // an absurd file is refused before any tensor data is decoded.
+        let shapes = raw.tensors.mapValues(\.shape)
+        try validateGeometry(input: raw.input, layers: raw.layers, calibration: raw.calibration, tensorShapes: shapes, file: file)
         var tensors: [String: TensorData] = [:]
-        for (name, t) in raw.tensors {
+        for (name, t) in raw.tensors.sorted(by: { $0.key < $1.key }) {
             tensors[name] = try TensorData.decode(dtype: t.dtype, shape: t.shape, base64: t.data, name: name, file: file)
         }
         let model = ModelFile(input: raw.input, layers: raw.layers, tensors: tensors, calibration: raw.calibration, training: raw.training)
         try model.validate(file: file)
         return model
-    }
-
-    /// Checks that the layers chain from the input to 10 logits, that every tensor a layer
-    /// names exists with the right shape, and that no tensor is left over.
-    public func validate(file: String) throws {
-        func fail(_ problem: String) -> ModelFileError { ModelFileError(file: file, problem) }
-        guard input.height > 0, input.width > 0, input.channels == 1, input.std > 0, input.mean.isFinite else {
-            throw fail("input: expected a positive 28x28x1 shape and std > 0, found \(input.height)x\(input.width)x\(input.channels), std \(input.std)")
-        }
-        guard calibration.temperature > 0, calibration.temperature.isFinite,
-              (0...1).contains(calibration.unsureBelow) else {
-            throw fail("calibration: temperature must be > 0 and unsure_below in [0, 1], found \(calibration.temperature), \(calibration.unsureBelow)")
-        }
-        guard !layers.isEmpty else { throw fail("layers: the list is empty") }
-        var shape = [input.channels, input.height, input.width]
-        var used = Set<String>()
-        for (i, l) in layers.enumerated() {
-            let at = "layer \(i) (\(l.name), \(l.type))"
-            guard LayerSpec.knownTypes.contains(l.type) else {
-                throw fail("\(at): unknown layer type \"\(l.type)\"; known types: \(LayerSpec.knownTypes.joined(separator: ", "))")
-            }
-            guard l.inputShape == shape else { throw fail("\(at): input_shape \(l.inputShape), but the previous layer gives \(shape)") }
-            let expected: [Int]
-            switch l.type {
-            case "conv2d":
-                guard shape.count == 3, let cin = l.inChannels, let cout = l.outChannels, let k = l.kernel,
-                      let s = l.stride, let p = l.padding, cin == shape[0], cout > 0, k > 0, s > 0, p >= 0,
-                      shape[1] + 2 * p >= k, shape[2] + 2 * p >= k else {
-                    throw fail("\(at): needs in_channels = \(shape.first ?? 0), out_channels, kernel, stride, padding that fit input \(shape)")
-                }
-                expected = [cout, (shape[1] + 2 * p - k) / s + 1, (shape[2] + 2 * p - k) / s + 1]
-                try check(l.weight, [cout, cin, k, k], at, file: file, used: &used)
-                try check(l.bias, [cout], at, file: file, used: &used)
-            case "relu":
-                expected = shape
-            case "maxpool2d":
-                guard shape.count == 3, let size = l.size, let s = l.stride, size > 0, s > 0, shape[1] >= size, shape[2] >= size else {
-                    throw fail("\(at): needs size and stride that fit input \(shape)")
-                }
-                expected = [shape[0], (shape[1] - size) / s + 1, (shape[2] - size) / s + 1]
-            case "flatten":
-                expected = [shape.reduce(1, *)]
-            default: // dense
-                guard shape.count == 1, let fin = l.inFeatures, let fout = l.outFeatures, fin == shape[0], fout > 0 else {
-                    throw fail("\(at): needs in_features = \(shape.reduce(1, *)) (a flat input) and out_features")
-                }
-                expected = [fout]
-                try check(l.weight, [fout, fin], at, file: file, used: &used)
-                try check(l.bias, [fout], at, file: file, used: &used)
-            }
-            guard l.outputShape == expected else { throw fail("\(at): output_shape \(l.outputShape), expected \(expected)") }
-            shape = expected
-        }
-        guard shape == [10] else { throw fail("the last layer gives \(shape), expected [10] logits") }
-        let extra = Set(tensors.keys).subtracting(used)
-        guard extra.isEmpty else { throw fail("tensors not used by any layer: \(extra.sorted().joined(separator: ", "))") }
-    }
-
-    private func check(_ name: String?, _ shape: [Int], _ at: String, file: String, used: inout Set<String>) throws {
-        guard let name else { throw ModelFileError(file: file, "\(at): missing tensor name") }
-        guard let t = tensors[name] else { throw ModelFileError(file: file, "\(at): tensor \"\(name)\" is missing") }
-        guard t.shape == shape else { throw ModelFileError(file: file, "\(at): tensor \(name) has shape \(t.shape), expected \(shape)") }
-        used.insert(name)
     }
 
     // MARK: - Writing

@@ -37,10 +37,8 @@ public struct TensorData: Sendable, Equatable {
 
     /// Decodes and validates `data`; `name` and `file` are for the error message.
     static func decode(dtype: DType, shape: [Int], base64: String, name: String, file: String) throws -> TensorData {
-        guard !shape.isEmpty, shape.allSatisfy({ $0 > 0 }) else {
-            throw ModelFileError(file: file, "tensor \(name): shape \(shape) must be non-empty with positive sizes")
-        }
-        let count = shape.reduce(1, *)
+        let name = String(name.prefix(64))
+        let count = try ModelFile.validateTensorShape(shape, name: name, file: file)
         guard let raw = Data(base64Encoded: base64) else {
             throw ModelFileError(file: file, "tensor \(name): data is not valid base64 (truncated or corrupt)")
         }

@@ -34,14 +34,19 @@ public enum Golden {
                           cases: cases)
     }
 
-    /// Recomputes every case of `file` (read from `path`) and compares within its tolerances.
+    /// Recomputes every case of `file` (read from `path`) and compares within
+    /// `GoldenFile.defaultTolerances`.
     public static func check(_ file: GoldenFile, path: String, classifier: Classifier, modelSHA256: String) throws -> GoldenReport {
         var report = GoldenReport(count: file.cases.count)
+        if file.cases.isEmpty {
+            report.failures.append(.init(caseName: "(file)", field: "cases", detail: "the file has no cases; a check of nothing proves nothing"))
+        }
         if file.modelSHA256 != modelSHA256 {
             report.failures.append(.init(caseName: "(file)", field: "model_sha256",
                 detail: "golden values were made for model sha256 \(file.modelSHA256), the model file has \(modelSHA256); run `inkling golden`"))
         }
-        let tol = file.tolerances
+        // The tolerances are the code's, never the checked file's own.
+        let tol = GoldenFile.defaultTolerances
         for c in file.cases {
             // Without preprocessing the raw bytes are the model input: they must be 28x28.
             guard c.preprocess || (c.raw.width == 28 && c.raw.height == 28) else {

@@ -2,7 +2,8 @@ import Foundation
 
 /// `weights/golden.json`: the Swift reference's answers for a fixed set of inputs, which the
 /// JavaScript (node and Chromium) and every later Swift build must reproduce within the
-/// tolerances written in the file. Format described in docs/preprocessing.md ("Golden values").
+/// tolerances defined here in code (the file records them for readers, but a check never
+/// takes them from the file it checks). Format described in docs/preprocessing.md ("Golden values").
 public struct GoldenFile: Codable, Sendable {
     public static let formatName = "inkling-golden"
     public static let version = 1
@@ -54,25 +55,48 @@ public struct GoldenFile: Codable, Sendable {
 
     // MARK: - Reading
 
+    /// Largest golden file, case count and raw image side that `load` accepts.
+    public static let maxFileBytes = 64 << 20
+    public static let maxCases = 10_000
+    public static let maxRawSide = 4096
+
     public static func load(path: String) throws -> GoldenFile {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw GoldenError(file: path, "cannot read the file (missing or unreadable); run `inkling golden` to write it")
+        let data: Data
+        do { data = try readLimitedFile(path, limit: maxFileBytes, what: "golden values file") } catch {
+            throw GoldenError(file: path, "\((error as? InputFileError)?.problem ?? "\(error)"); run `inkling golden` to write it")
         }
         return try decode(data, name: path)
     }
 
-    /// Decodes and checks golden values already in memory; `path` (the file's name) is for errors.
+    /// Decodes and validates golden values: strict JSON, format and version, 1 to `maxCases`
+    /// cases, each with 784 inputs, 10 logits and probabilities (all finite), a digit 0-9 and a
+    /// raw image of at most `maxRawSide` per side whose bytes match its size.
     public static func decode(_ data: Data, name path: String) throws -> GoldenFile {
+        func fail(_ problem: String) -> GoldenError { GoldenError(file: path, problem) }
+        do { try StrictJSON.validate(data) } catch { throw fail("\(error)") }
         let file: GoldenFile
         do { file = try JSONDecoder().decode(GoldenFile.self, from: data) } catch {
-            throw GoldenError(file: path, "expected golden values JSON (format \"\(formatName)\"), found undecodable content: \(error)")
+            throw fail("expected golden values JSON (format \"\(formatName)\"), found undecodable content: \(error)")
         }
         guard file.format == formatName, file.version == version else {
-            throw GoldenError(file: path, "expected format \"\(formatName)\" version \(version), found \"\(file.format)\" version \(file.version)")
+            throw fail("expected format \"\(formatName)\" version \(version), found \"\(file.format.prefix(40))\" version \(file.version)")
+        }
+        guard (1...maxCases).contains(file.cases.count) else {
+            throw fail("expected 1 to \(maxCases) cases, found \(file.cases.count)")
         }
         for c in file.cases {
+            let name = c.name.prefix(64)
             guard c.input.count == 784, c.logits.count == 10, c.probabilities.count == 10 else {
-                throw GoldenError(file: path, "case \(c.name): expected 784 input, 10 logits, 10 probabilities, found \(c.input.count), \(c.logits.count), \(c.probabilities.count)")
+                throw fail("case \(name): expected 784 input, 10 logits, 10 probabilities, found \(c.input.count), \(c.logits.count), \(c.probabilities.count)")
+            }
+            guard (c.input + c.logits + c.probabilities).allSatisfy(\.isFinite) else {
+                throw fail("case \(name): input, logits and probabilities must be finite numbers")
+            }
+            guard (0...9).contains(c.digit), c.label.map({ (0...9).contains($0) }) ?? true else {
+                throw fail("case \(name): digit and label must be 0 to 9")
+            }
+            guard (1...maxRawSide).contains(c.raw.width), (1...maxRawSide).contains(c.raw.height) else {
+                throw fail("case \(name): raw image must be 1 to \(maxRawSide) pixels per side, found \(c.raw.width)x\(c.raw.height)")
             }
         }
         return file
@@ -83,8 +107,12 @@ public struct GoldenFile: Codable, Sendable {
         guard let bytes = Data(base64Encoded: c.raw.data).map({ [UInt8]($0) }) else {
             throw GoldenError(file: file, "case \(c.name): raw data is not valid base64")
         }
-        let n = c.raw.width * c.raw.height, per = c.raw.encoding == .rgba ? 4 : 1
-        guard c.raw.width >= 0, c.raw.height >= 0, bytes.count == n * per else {
+        let per = c.raw.encoding == .rgba ? 4 : 1
+        guard (1...maxRawSide).contains(c.raw.width), (1...maxRawSide).contains(c.raw.height) else {
+            throw GoldenError(file: file, "case \(c.name.prefix(64)): raw image must be 1 to \(maxRawSide) pixels per side, found \(c.raw.width)x\(c.raw.height)")
+        }
+        let n = c.raw.width * c.raw.height
+        guard bytes.count == n * per else {
             throw GoldenError(file: file, "case \(c.name): expected \(n * per) raw bytes for \(c.raw.width)x\(c.raw.height) \(c.raw.encoding.rawValue), found \(bytes.count)")
         }
         return per == 4 ? RGBAImage(width: c.raw.width, height: c.raw.height, pixels: bytes)

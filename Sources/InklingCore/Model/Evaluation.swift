@@ -67,9 +67,8 @@ public struct Evaluation: Codable, Sendable, Equatable {
     }
 
     public static func load(path: String) throws -> Evaluation {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ModelFileError(file: path, "cannot read the file (missing or unreadable)")
-        }
+        let data = try readLimitedFile(path, limit: 16 << 20, what: "evaluation file")
+        do { try StrictJSON.validate(data) } catch { throw ModelFileError(file: path, "\(error)") }
         do { return try JSONDecoder().decode(Evaluation.self, from: data) }
         catch { throw ModelFileError(file: path, "not a valid evaluation file: \(error)") }
     }

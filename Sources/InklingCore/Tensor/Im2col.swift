@@ -8,7 +8,9 @@ enum Im2col {
         let c: Int, n: Int, h: Int, w: Int, k: Int, stride: Int, pad: Int, ho: Int, wo: Int
         /// Output columns [lo, hi) whose input column ox*stride + kx - pad lies inside [0, w).
         @inline(__always) func validColumns(_ kx: Int) -> (Int, Int) {
-            let lo = max(0, (pad - kx + stride - 1) / stride)
+            // Both ends clamped to [0, wo]: with a padding wider than the input (a 1-pixel map
+            // under a 5x5 kernel with padding 2) the first valid column can lie past the last.
+            let lo = min(wo, max(0, (pad - kx + stride - 1) / stride))
             let top = w - 1 + pad - kx
             let hi = top < 0 ? 0 : min(wo, top / stride + 1)
             return (lo, max(lo, hi))
