@@ -71,3 +71,19 @@ final class FuzzFindingTests: XCTestCase {
         XCTAssertEqual(acts.map(\.shape), model.layers.map(\.outputShape))
     }
 }
+
+final class PNGChunkLengthTests: XCTestCase {
+    /// A 202-byte PNG whose zTXt chunk declares 594 MB made libpng allocate and zero 600 MB
+    /// (6 s, 600 MB RSS) before noticing the end of the file. Refused up front now.
+    func testChunkLongerThanTheFileIsRefusedBeforeLibpng() throws {
+        let path = Shipped.root.appendingPathComponent("fuzz/regressions/FuzzPNG/ztxt-declares-594MB-in-202-bytes.png").path
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let start = Date()
+        XCTAssertThrowsError(try PNGDecoder.decode(data: data, name: "z.png")) { error in
+            guard let e = error as? PNGError else { return XCTFail("\(error)") }
+            XCTAssertEqual(e.kind, .truncated)
+            XCTAssertTrue(e.description.contains("expected 594743280 bytes of \"zTXt\""), e.description)
+        }
+        XCTAssertLessThan(Date().timeIntervalSince(start), 0.5)
+    }
+}
