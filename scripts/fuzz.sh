@@ -47,8 +47,12 @@ FLAGS=(-c release --scratch-path "$SCRATCH" -Xswiftc -sanitize=fuzzer,address -X
 build_start=$SECONDS
 for t in "${TARGETS[@]}"; do
   echo "== build $t (libFuzzer + ASan)"
-  swift build "${FLAGS[@]}" --product "$t" 2>&1 | grep -v "Cannot export local symbol" || true
-  [[ -x "$SCRATCH/release/$t" ]] || { echo "error: $t did not build" >&2; exit 1; }
+  mkdir -p artifacts/fuzz
+  if ! swift build "${FLAGS[@]}" --product "$t" > artifacts/fuzz/build-"$t".txt 2>&1; then
+    grep -v "Cannot export local symbol" artifacts/fuzz/build-"$t".txt | tail -30 >&2
+    echo "error: $t did not build (artifacts/fuzz/build-$t.txt)" >&2
+    exit 1
+  fi
 done
 echo "fuzz targets built in $((SECONDS - build_start)) s"
 
