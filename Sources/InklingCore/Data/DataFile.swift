@@ -17,13 +17,17 @@ public enum DataFile {
     /// The file's bytes (inflated if gzip), at most `limit.maxBytes` of them; with
     /// `limit.header`, a gzip stream is sized by its header before the body is inflated.
     public static func read(path: String, limit: Gzip.Limit = Gzip.Limit()) throws -> [UInt8] {
-        let data = try readRaw(path: path, maxBytes: limit.maxBytes)
+        try decode(readRaw(path: path, maxBytes: limit.maxBytes), name: path, limit: limit)
+    }
+
+    /// The bytes of a file already in memory, as `read` gives them; `name` is the file (errors).
+    public static func decode(_ data: Data, name: String, limit: Gzip.Limit = Gzip.Limit()) throws -> [UInt8] {
         if data.isEmpty {
-            throw DataFileError(.emptyFile, file: path, expected: "data", found: "an empty file (0 bytes)")
+            throw DataFileError(.emptyFile, file: name, expected: "data", found: "an empty file (0 bytes)")
         }
-        if Gzip.isGzip(data) { return try Gzip.decompressBytes(data, name: path, limit: limit) }
-        if path.lowercased().hasSuffix(".gz") {
-            throw DataFileError(.notGzip, file: path,
+        if Gzip.isGzip(data) { return try Gzip.decompressBytes(data, name: name, limit: limit) }
+        if name.lowercased().hasSuffix(".gz") {
+            throw DataFileError(.notGzip, file: name,
                                 expected: "gzip data (magic bytes 1f 8b) since the name ends in .gz",
                                 found: "\(Gzip.hexPrefix(data)) (not a gzip file)")
         }

@@ -48,6 +48,10 @@ public enum Golden {
         // The tolerances are the code's, never the checked file's own.
         let tol = GoldenFile.defaultTolerances
         for c in file.cases {
+            // Without preprocessing the raw bytes are the model input: they must be 28x28.
+            guard c.preprocess || (c.raw.width == 28 && c.raw.height == 28) else {
+                throw GoldenError(file: path, "case \(c.name): expected a 28x28 raw image (preprocess is false), found \(c.raw.width)x\(c.raw.height)")
+            }
             let (input, blank) = modelInput(image: try GoldenFile.image(of: c, file: path), preprocess: c.preprocess)
             let p = classifier.predict(input)
             report.compare(c.name, "input", input.map(Double.init), c.input, tol.input)

@@ -134,9 +134,10 @@ public final class Classifier {
         }
         var a = pipeline.input
         var result: [(layer: String, shape: [Int], values: [Float])] = []
-        for layer in pipeline.layers {
+        for (layer, spec) in zip(pipeline.layers, file.layers) {
             a = layer.forward(a, training: false)
-            result.append((layer.name, layer.outputShape.array, a.values))
+            // The file's shape: the engine's Shape writes a [C, 1, 1] map as [C].
+            result.append((layer.name, spec.outputShape, a.values))
         }
         return result
     }
