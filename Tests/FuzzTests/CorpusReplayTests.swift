@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import FuzzSupport
+import FuzzSupport
 import InklingCore
 
 /// Replays the committed seed corpus and every minimized crash reproducer

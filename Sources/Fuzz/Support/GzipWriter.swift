@@ -3,8 +3,8 @@ import Foundation
 
 /// gzip compression (zlib, one member), so the IDX harness can hand the fuzzer's bytes to the
 /// reader a second time wrapped in a valid gzip stream and check the round trip.
-enum GzipWriter {
-    static func compress(_ bytes: [UInt8], level: Int32 = 6) -> [UInt8] {
+public enum GzipWriter {
+    public static func compress(_ bytes: [UInt8], level: Int32 = 6) -> [UInt8] {
         var stream = z_stream()
         // 15 + 16: window 32 KiB with the gzip wrapper.
         guard deflateInit2_(&stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY,

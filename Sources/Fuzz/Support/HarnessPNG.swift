@@ -16,7 +16,11 @@ public enum HarnessPNG {
         }
         guard again == image else { finding("PNG re-encode changed the \(image.width)x\(image.height) pixels") }
 
-        let result = PredictRunner(classifier: Shipped.classifier).predict(image: image, file: "fuzz.png")
+        // The shipped model's weights are moderate: a non-finite output would be a finding.
+        let result: FilePrediction
+        do { result = try PredictRunner(classifier: Shipped.classifier).predict(image: image, file: "fuzz.png") } catch {
+            finding("PNG \(image.width)x\(image.height): the shipped model refused it: \(error)")
+        }
         checkModelInput(result.input, "PNG \(image.width)x\(image.height)")
         if !result.blank {
             guard let probabilities = result.probabilities, let digit = result.digit,

@@ -117,10 +117,10 @@ public enum ModelGenerator {
 
 /// Weights come from a small generator seeded by the input, so they vary without using up
 /// the fuzzer's bytes on every value.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
+public struct SplitMix {
+    public var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -128,7 +128,7 @@ struct SplitMix {
         return z ^ (z >> 31)
     }
     /// Uniform in [-1, 1].
-    mutating func unit() -> Float { Float(next() >> 40) / Float(1 << 23) - 1 }
+    public mutating func unit() -> Float { Float(next() >> 40) / Float(1 << 23) - 1 }
 }
 
 /// FuzzModelStructured: generate, encode, decode; a model that validates must run, give
