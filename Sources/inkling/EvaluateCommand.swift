@@ -19,6 +19,8 @@ struct Evaluate: ParsableCommand {
             classifier.threads = threadOptions.threads
             let source = try dataOptions.locate()
             let test = try source.load(split: .test)
+            // An accuracy over nothing is not a measurement: refuse it rather than print 0%.
+            guard test.count > 0 else { throw InputFileError(file: source.imagesFile(.test), "the test set has no images") }
             let dataNames = source.files.map { ($0 as NSString).lastPathComponent }.filter { !$0.hasPrefix("train") }
             let evaluation = Evaluation.run(classifier, on: test, keepMisread: 24,
                                             modelSHA256: try FileDigest.sha256(path: modelOptions.model),
