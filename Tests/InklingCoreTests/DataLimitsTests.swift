@@ -127,6 +127,14 @@ final class DataLimitsTests: XCTestCase {
         XCTAssertLessThan(peakRSS() - before, 64 << 20)
     }
 
+    func testFIFOAndDeviceAreRefusedWithoutBlocking() throws {
+        // A FIFO given as a data file used to block the reader for ever.
+        XCTAssertEqual(mkfifo(path("train-images-idx3-ubyte"), 0o600), 0)
+        for file in [path("train-images-idx3-ubyte"), "/dev/zero"] {
+            assertFails(.unreadable, [file, "regular file"]) { _ = try IDXReader.readImages(path: file) }
+        }
+    }
+
     // MARK: CSV limits
 
     private func row(_ label: Int) -> String {

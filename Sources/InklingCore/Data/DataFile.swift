@@ -49,11 +49,13 @@ public enum DataFile {
             throw DataFileError(.tooLarge, file: path, expected: "at most \(Gzip.describeBytes(maxBytes))",
                                 found: "a file of \(size.int64Value) bytes (\(Gzip.describeBytes(Int(size.int64Value))))")
         }
+        // readLimitedFile refuses FIFOs and devices before reading (a FIFO given as --data
+        // would otherwise block for ever) and re-checks the size after reading.
         do {
-            return try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw DataFileError(.unreadable, file: path, expected: "a readable file",
-                                found: "a read error (\(error.localizedDescription))")
+            return try readLimitedFile(path, limit: maxBytes, what: "data file")
+        } catch let error as InputFileError {
+            throw DataFileError(.unreadable, file: path, expected: "a readable regular file",
+                                found: error.problem)
         }
     }
 }
