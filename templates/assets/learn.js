@@ -42,7 +42,14 @@
     return e;
   }
 
-  const f32 = Math.fround;
+  // Storage and rounding: float32 (Float32Array, Math.fround), as Swift. The finite-difference
+  // tests switch to float64 with `precision('float64')` before building layers.
+  let FloatArray = Float32Array, f32 = Math.fround;
+  function precision(p) {
+    if (p === 'float64') { FloatArray = Float64Array; f32 = function (x) { return x; }; }
+    else if (p === 'float32') { FloatArray = Float32Array; f32 = Math.fround; }
+    else throw LearnError('precision: expected float32 or float64, found ' + p);
+  }
   const SIDE = 28, PIXELS = SIDE * SIDE;
 
   // ---------------------------------------------------------------------------------------
@@ -85,8 +92,8 @@
   function Parameter(name, shape, decays, values) {
     this.name = name;
     this.shape = shape.slice();
-    this.value = new Float32Array(product(shape));
-    this.grad = new Float32Array(this.value.length);
+    this.value = new FloatArray(product(shape));
+    this.grad = new FloatArray(this.value.length);
     this.decays = decays;
     if (values) {
       if (values.length !== this.value.length) throw LearnError(name + ': expected ' + this.value.length + ' values, found ' + values.length);
@@ -96,7 +103,7 @@
 
   // Grows a layer's buffer to hold `count` floats; the contents are overwritten by the caller.
   function grow(buffer, count, Type) {
-    return buffer && buffer.length >= count ? buffer : new (Type || Float32Array)(count);
+    return buffer && buffer.length >= count ? buffer : new (Type || FloatArray)(count);
   }
 
   // ---------------------------------------------------------------------------------------
@@ -126,7 +133,7 @@
     // Zero-padded input planes [C][PH][PW]; index[j*P + p] = padded offset of patch entry j at pixel p.
     const PH = H + 2 * pad, PW = W + 2 * pad, P = this.P;
     this.PH = PH; this.PW = PW;
-    this.padded = new Float32Array(C * PH * PW);
+    this.padded = new FloatArray(C * PH * PW);
     this.dpadded = new Float64Array(C * PH * PW);
     this.index = new Int32Array(this.K * P);
     for (let c = 0, j = 0; c < C; c++) {
@@ -139,8 +146,8 @@
       }
     }
     this.dW = new Float64Array(outChannels * this.K);
-    this.wT = new Float32Array(this.K * outChannels);   // weight transposed [K][O], for dcols
-    this.dcols = new Float32Array(this.K * P);
+    this.wT = new FloatArray(this.K * outChannels);   // weight transposed [K][O], for dcols
+    this.dcols = new FloatArray(this.K * P);
   }
   Conv2D.prototype.parameters = function () { return [this.weight, this.bias]; };
 
@@ -277,11 +284,11 @@
     this.inShape = shape.slice(); this.outShape = shape.slice();
     const C = shape[0];
     this.gamma = gamma; this.beta = beta;
-    this.runningMean = new Float32Array(C);
-    this.runningVar = new Float32Array(C).fill(1);
+    this.runningMean = new FloatArray(C);
+    this.runningVar = new FloatArray(C).fill(1);
     this.eps = f32(1e-5);
     this.momentum = f32(0.1);
-    this.invStd = new Float32Array(C);
+    this.invStd = new FloatArray(C);
   }
   BatchNorm2D.prototype.parameters = function () { return [this.gamma, this.beta]; };
 
@@ -541,7 +548,7 @@
     this.kind = 'sgd';
     this.momentum = f32(options.momentum === undefined ? 0.9 : options.momentum);
     this.weightDecay = f32(options.weightDecay || 0);
-    this.velocity = parameters.map(function (p) { return new Float32Array(p.value.length); });
+    this.velocity = parameters.map(function (p) { return new FloatArray(p.value.length); });
   }
   SGD.prototype.step = function (parameters, lr) {
     lr = f32(lr);
@@ -559,8 +566,8 @@
     this.kind = 'adamw';
     this.beta1 = f32(0.9); this.beta2 = f32(0.999); this.eps = f32(1e-8);
     this.weightDecay = f32(options.weightDecay || 0);
-    this.m = parameters.map(function (p) { return new Float32Array(p.value.length); });
-    this.v = parameters.map(function (p) { return new Float32Array(p.value.length); });
+    this.m = parameters.map(function (p) { return new FloatArray(p.value.length); });
+    this.v = parameters.map(function (p) { return new FloatArray(p.value.length); });
     this.t = 0;
   }
   AdamW.prototype.step = function (parameters, lr) {
@@ -624,7 +631,9 @@
   Network.prototype.batch = function (inputs, labels) {
     const tag = Object.prototype.toString.call(inputs);
     if (tag === '[object Uint8Array]' || tag === '[object Uint8ClampedArray]') inputs = this.normalise(inputs);
-    else if (tag !== '[object Float32Array]') throw LearnError('inputs: expected a Float32Array (normalised) or Uint8Array (grey bytes), found ' + tag);
+    else if (tag !== '[object Float32Array]' && tag !== '[object Float64Array]') {
+      throw LearnError('inputs: expected a Float32Array (normalised) or Uint8Array (grey bytes), found ' + tag);
+    }
     if (inputs.length === 0 || inputs.length % PIXELS !== 0) throw LearnError('inputs: expected a multiple of 784 values, found ' + inputs.length);
     const n = inputs.length / PIXELS;
     if (labels !== undefined) {
@@ -1105,7 +1114,7 @@
   return {
     Random: Random, shuffle: shuffle, fromArchitecture: fromArchitecture, fromModel: fromModel,
     architectures: ARCHITECTURES, floatToHalf: floatToHalf, base64: base64, checkTraining: checkTraining,
-    tolerance: { relative: RELATIVE, floor: FLOOR },
+    tolerance: { relative: RELATIVE, floor: FLOOR }, precision: precision,
     layers: { Conv2D: Conv2D, BatchNorm2D: BatchNorm2D, ReLU: ReLU, MaxPool2D: MaxPool2D, Flatten: Flatten,
               Dropout: Dropout, Dense: Dense, Parameter: Parameter, softmaxCrossEntropy: softmaxCrossEntropy },
   };
