@@ -19,7 +19,7 @@
  *   Learn.checkTraining(golden, model)   // replays weights/golden.json's training cases (Swift's)
  *   // -> { pass, count, tensors: [{ case, tensor, worst, tolerance, ok }], failures, problems, worst, rule }
  *
- * Speed: a step of 64 images is about 1.9 M multiply-adds per image (forward, then weight and
+ * Speed: a training step costs about 1.7 M multiply-adds per image (forward, then weight and
  * input gradients); the convolutions are im2col plus register-blocked loops (see conv2d).
  *
  * Inputs are batches of normalised 28x28 images, one Float32Array of n * 784 values
