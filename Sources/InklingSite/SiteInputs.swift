@@ -13,7 +13,7 @@ struct SiteInputs {
     var goldenJSON: String
 
     /// The assets the templates inline; all are required.
-    static let requiredAssets = ["style.css", "card.css", "inkling.js", "numbers.js", "app.js", "check.js"]
+    static let requiredAssets = ["style.css", "card.css", "inkling.js", "numbers.js", "app.js", "check.js", "learn.js"]
     static let requiredTemplates = ["index", "model-card", "check"]
 
     static func load(model modelPath: String, evaluation evaluationPath: String, golden goldenPath: String,
