@@ -28,7 +28,8 @@ struct Golden: ParsableCommand {
             let sha = try FileDigest.sha256(path: modelOptions.model)
             if check {
                 let file = try GoldenFile.load(path: out)
-                let report = try InklingCore.Golden.check(file, path: out, classifier: classifier, modelSHA256: sha)
+                var report = try InklingCore.Golden.check(file, path: out, classifier: classifier, modelSHA256: sha)
+                if let numbers = file.numbers { try GoldenNumbers.check(numbers, path: out, classifier: classifier, into: &report) }
                 print(report)
                 if !report.passed { throw ExitCode.failure }
                 return
@@ -51,14 +52,15 @@ struct Golden: ParsableCommand {
                 return
             }
             let inputs = GoldenCases.all(test: test)
-            let file = InklingCore.Golden.make(inputs, classifier: classifier, model: modelOptions.model, modelSHA256: sha,
+            var file = InklingCore.Golden.make(inputs, classifier: classifier, model: modelOptions.model, modelSHA256: sha,
                                                data: source.description)
+            file.numbers = try GoldenNumbers.make(test: test, classifier: classifier)
             let data = file.encoded()
             try writeAtomically(data, to: out)
             let blank = file.cases.filter(\.blank).count, unsure = file.cases.filter(\.unsure).count
             let labelled = file.cases.filter { $0.label != nil }
             let right = labelled.filter { $0.label == $0.digit }.count
-            print("wrote \(out): \(file.cases.count) cases (\(blank) blank, \(unsure) unsure; \(right)/\(labelled.count) labelled cases read right), \(data.count / 1024) KB")
+            print("wrote \(out): \(file.cases.count) cases (\(blank) blank, \(unsure) unsure; \(right)/\(labelled.count) labelled cases read right), \(file.numbers?.cases.count ?? 0) number cases, \(data.count / 1024) KB")
         }
     }
 }
