@@ -149,6 +149,13 @@ public struct GoldenNumbers: Codable, Sendable {
         return GoldenNumbers(unsureBelow: unsureBelow, tolerances: defaultTolerances, cases: cases)
     }
 
+    /// Re-reads every case in Swift: a report of the number cases alone.
+    public static func check(_ section: GoldenNumbers, path: String, classifier: Classifier) throws -> GoldenReport {
+        var report = GoldenReport(count: 0)
+        try check(section, path: path, classifier: classifier, into: &report)
+        return report
+    }
+
     /// Re-reads every case in Swift and adds any difference to `report` (tolerances are the
     /// code's, never the file's).
     public static func check(_ section: GoldenNumbers, path: String, classifier: Classifier, into report: inout GoldenReport) throws {

@@ -6,6 +6,7 @@ public enum SumArithmetic {
     public struct Result: Sendable, Equatable {
         public var value: String
         public var error: String?
+        public init(value: String, error: String?) { self.value = value; self.error = error }
     }
 
     public static func evaluate(_ left: String, _ op: String, _ right: String, decimals: Int = 6) -> Result {
