@@ -80,6 +80,20 @@ final class NumberReadingTests: XCTestCase {
         XCTAssertTrue(bad.failures.allSatisfy { $0.caseName == "numbers " + numbers.cases[k].name })
     }
 
+    /// A crafted number case cannot make the checker render gigabytes: refused by name.
+    func testOversizedStrokesInAGoldenCaseAreRefused() throws {
+        var numbers = try XCTUnwrap(try GoldenFile.load(path: goldenPath).numbers)
+        let k = try XCTUnwrap(numbers.cases.firstIndex { $0.raw == nil && !$0.strokes.isEmpty })
+        numbers.cases[k].strokes.append([[0, 0.5], [1e7, 0.5]])
+        XCTAssertThrowsError(try GoldenNumbers.check(numbers, path: "g.json", classifier: try Classifier.load(path: modelPath))) {
+            XCTAssertTrue("\($0)".hasPrefix("g.json: numbers case \(numbers.cases[k].name): strokes span "), "\($0)")
+        }
+        numbers.cases[k].strokes = Array(repeating: [[0, 0], [1, 1]], count: 65)
+        XCTAssertThrowsError(try GoldenNumbers.check(numbers, path: "g.json", classifier: try Classifier.load(path: modelPath))) {
+            XCTAssertTrue("\($0)".contains("at most 64 strokes"), "\($0)")
+        }
+    }
+
     /// Sums read from pen strokes, an unparseable one with its reason and place, and doubt.
     func testSumsFromStrokesAndTheirErrors() throws {
         let classifier = try Classifier.load(path: modelPath)

@@ -175,8 +175,35 @@ public struct GoldenNumbers: Codable, Sendable {
                 }
                 return InkStroke(points: s.map { InkPoint($0[0], $0[1]) })
             }
+            try checkLimits(c.name, strokes: strokes, image: image, path: path)
             let got = result(try reader(mode, classifier: classifier, unsureBelow: section.unsureBelow).read(image: image, strokes: strokes))
             compare(c.name, got, c.result, tol, &report)
+        }
+    }
+
+    /// Most strokes, points per stroke, and reading pixels per side a case may ask for: the
+    /// reader renders every stroke, so a crafted file could otherwise ask for gigabytes.
+    public static let maxStrokes = 64, maxPoints = 2000, maxReadingSide = 8192.0
+
+    static func checkLimits(_ name: String, strokes: [InkStroke], image: RGBAImage?, path: String) throws {
+        func fail(_ problem: String) -> GoldenError { GoldenError(file: path, "numbers case \(name.prefix(64)): \(problem)") }
+        guard strokes.count <= maxStrokes, strokes.allSatisfy({ $0.points.count <= maxPoints }) else {
+            throw fail("at most \(maxStrokes) strokes of at most \(maxPoints) points, found \(strokes.count) strokes of up to \(strokes.map(\.points.count).max() ?? 0)")
+        }
+        let points = strokes.flatMap(\.points)
+        guard !points.isEmpty else { return }
+        let box = NumberGeometry.bounds(points)
+        // With an image strokes are in its pixels (scale 1); alone they are drawn at 64 reading
+        // pixels per writing height (NumberReader).
+        var scale = 1.0
+        if image == nil {
+            let H = StrokeGroups.typicalHeight(StrokeGroups.group(strokes.filter { !$0.points.isEmpty }, width: 0).map(\.box))
+            if !(H > 0) { return }  // read as too small, nothing rendered
+            scale = NumberReader.readPixels / H * 2
+        }
+        let side = max(box.x1 - box.x0, box.y1 - box.y0, abs(box.x0), abs(box.x1), abs(box.y0), abs(box.y1)) * scale
+        guard side <= maxReadingSide else {
+            throw fail("strokes span \(Int(min(side, 1e12))) reading pixels, the limit is \(Int(maxReadingSide))")
         }
     }
 
