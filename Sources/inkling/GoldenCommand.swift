@@ -31,6 +31,7 @@ struct Golden: ParsableCommand {
                 var report = try InklingCore.Golden.check(file, path: out, classifier: classifier, modelSHA256: sha)
                 let training = try GoldenTraining.check(file.training, model: try ModelFile.load(path: modelOptions.model),
                                                         file: out, report: &report)
+                if let numbers = file.numbers { try GoldenNumbers.check(numbers, path: out, classifier: classifier, into: &report) }
                 print(report)
                 if !training.isEmpty { print("training cases, worst difference per tensor (\(GoldenTraining.rule)):\n" + GoldenTraining.describe(training)) }
                 if !report.passed { throw ExitCode.failure }
@@ -57,12 +58,13 @@ struct Golden: ParsableCommand {
             var file = InklingCore.Golden.make(inputs, classifier: classifier, model: modelOptions.model, modelSHA256: sha,
                                                data: source.description)
             file.training = GoldenTraining.make(model: try ModelFile.load(path: modelOptions.model), test: test)
+            file.numbers = try GoldenNumbers.make(test: test, classifier: classifier)
             let data = file.encoded()
             try writeAtomically(data, to: out)
             let blank = file.cases.filter(\.blank).count, unsure = file.cases.filter(\.unsure).count
             let labelled = file.cases.filter { $0.label != nil }
             let right = labelled.filter { $0.label == $0.digit }.count
-            print("wrote \(out): \(file.cases.count) cases (\(blank) blank, \(unsure) unsure; \(right)/\(labelled.count) labelled cases read right), \(data.count / 1024) KB")
+            print("wrote \(out): \(file.cases.count) cases (\(blank) blank, \(unsure) unsure; \(right)/\(labelled.count) labelled cases read right), \(file.numbers?.cases.count ?? 0) number cases, \(data.count / 1024) KB")
         }
     }
 }

@@ -4,7 +4,7 @@ import InklingCore
 
 struct Predict: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Read the digit in PNG files.",
+        abstract: "Read the digit, the number (--number) or the sum (--sum) in PNG files.",
         discussion: """
         Each file is decoded with libpng (any colour type, bit depth 1 to 16, palette, \
         transparency, interlaced), preprocessed like MNIST (docs/preprocessing.md) and \
@@ -19,21 +19,50 @@ struct Predict: ParsableCommand {
         --json prints one object per line per file: file, digit (null when blank), \
         confidence, unsure, blank, probabilities, logits (null when blank), and input \
         (784 values) with --include-input.
+
+        --number reads a number of several digits, touching or tight ones too, as the page's \
+        Number mode reads an opened image (docs/numbers.md): the ink is cut into candidate \
+        pieces, every run of pieces is read by the model, and a beam search picks the best \
+        reading. A doubtful reading says so: `not sure: 47 or 4?`. --sum reads a sum such as \
+        12+7 as Calculator mode does and prints its value, or why and where it cannot be \
+        parsed; operators are recognised from pen strokes only, so in an image a sum's \
+        operator is not found (as in the page). With --json, one object per file: file, mode, \
+        status (read, unsure, error, empty, too-small), text, confidence, unsure, runner_up, \
+        alternatives, height, glyphs (kind, digit, op, p, box, probabilities), and for --sum \
+        left, operator, right, expression, value, error and error_at.
         """)
 
     @OptionGroup var modelOptions: ModelOptions
     @Flag(help: "One JSON object per line per file.") var json = false
     @Flag(help: "With --json, add the 784 preprocessed input values.") var includeInput = false
+    @Flag(help: "Read a number of several digits in each image (the page's Number mode).") var number = false
+    @Flag(help: "Read a sum such as 12+7 in each image and give its value (the page's Calculator mode).") var sum = false
     @Argument(help: "PNG files to read.") var files: [String]
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("give at least one PNG file") }
         if includeInput && !json { throw ValidationError("--include-input needs --json") }
+        if number && sum { throw ValidationError("give --number or --sum, not both") }
+        if includeInput && (number || sum) { throw ValidationError("--include-input reads one digit; it does not go with --number or --sum") }
     }
 
     func run() throws {
         let classifier = try reportingErrors { try modelOptions.load() }
         var failed = 0
+        if number || sum {
+            NumberPredictRunner(classifier: classifier, mode: sum ? .sum : .number).run(files: files) { outcome in
+                switch outcome {
+                case .success(let reading):
+                    print(json ? reading.jsonLine() : reading.humanText)
+                case .failure(let error):
+                    failed += 1
+                    fflush(stdout)
+                    printError("error: \(error)")
+                }
+            }
+            if failed > 0 { throw ExitCode(1) }
+            return
+        }
         PredictRunner(classifier: classifier).run(files: files) { outcome in
             switch outcome {
             case .success(let prediction):

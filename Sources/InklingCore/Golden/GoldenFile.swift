@@ -49,9 +49,11 @@ public struct GoldenFile: Codable, Sendable {
     public var cases: [Case]
     /// Golden training values (GoldenTraining.swift); optional so older files still decode.
     public var training: GoldenTraining.Section? = nil
+    /// Number-reading cases (GoldenNumbers.swift); optional, so older files still read.
+    public var numbers: GoldenNumbers? = nil
 
     enum CodingKeys: String, CodingKey {
-        case format, version, model, tolerances, data, cases, training
+        case format, version, model, tolerances, data, cases, training, numbers
         case modelSHA256 = "model_sha256", mnistTestIndices = "mnist_test_indices"
     }
 
@@ -106,6 +108,12 @@ public struct GoldenFile: Codable, Sendable {
 
     /// The case's raw input as an RGBA image.
     public static func image(of c: Case, file: String) throws -> RGBAImage {
+        try image(name: c.name, raw: c.raw, file: file)
+    }
+
+    /// A raw input (of the case `name`) as an RGBA image.
+    public static func image(name: String, raw: Raw, file: String) throws -> RGBAImage {
+        let c = (name: name, raw: raw)
         guard let bytes = Data(base64Encoded: c.raw.data).map({ [UInt8]($0) }) else {
             throw GoldenError(file: file, "case \(c.name): raw data is not valid base64")
         }
@@ -162,6 +170,7 @@ public struct GoldenFile: Codable, Sendable {
         }
         o += "  ]"
         if let training { o += ",\n  \"training\": " + GoldenTraining.encoded(training) }
+        if let numbers { o += ",\n  \"numbers\": " + numbers.encoded(indent: "  ") }
         o += "\n}\n"
         return Data(o.utf8)
     }
