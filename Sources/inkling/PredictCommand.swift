@@ -19,9 +19,14 @@ struct Predict: ParsableCommand {
         --json prints one object per line per file: file, digit (null when blank), \
         confidence, unsure, blank, probabilities, logits (null when blank), and input \
         (784 values) with --include-input.
+
+        --teach FILE applies taught examples (a teach file exported from the page, \
+        docs/teach-format.md) exactly as the page does: drawings like a taught example that \
+        the model reads as the example's old reading are read as its label.
         """)
 
     @OptionGroup var modelOptions: ModelOptions
+    @Option(help: "Teach file (docs/teach-format.md): personalize the model with its examples first.") var teach: String?
     @Flag(help: "One JSON object per line per file.") var json = false
     @Flag(help: "With --json, add the 784 preprocessed input values.") var includeInput = false
     @Argument(help: "PNG files to read.") var files: [String]
@@ -33,8 +38,9 @@ struct Predict: ParsableCommand {
 
     func run() throws {
         let classifier = try reportingErrors { try modelOptions.load() }
+        let personalizer = try reportingErrors { try teach.map { try Personalizer(classifier: classifier, examples: try TeachFile.load(path: $0).examples) } }
         var failed = 0
-        PredictRunner(classifier: classifier).run(files: files) { outcome in
+        PredictRunner(classifier: classifier, personalizer: personalizer).run(files: files) { outcome in
             switch outcome {
             case .success(let prediction):
                 print(json ? prediction.jsonLine(includeInput: includeInput) : prediction.humanText)
