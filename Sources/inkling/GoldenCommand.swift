@@ -52,7 +52,8 @@ struct Golden: ParsableCommand {
             }
             let inputs = GoldenCases.all(test: test)
             let file = InklingCore.Golden.make(inputs, classifier: classifier, model: modelOptions.model, modelSHA256: sha,
-                                               data: source.description)
+                                               data: source.description,
+                                               teach: try GoldenTeach.make(classifier: classifier, test: test))
             let data = file.encoded()
             try writeAtomically(data, to: out)
             let blank = file.cases.filter(\.blank).count, unsure = file.cases.filter(\.unsure).count

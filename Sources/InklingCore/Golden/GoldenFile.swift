@@ -47,9 +47,11 @@ public struct GoldenFile: Codable, Sendable {
     public var data: String
     public var mnistTestIndices: [Int]
     public var cases: [Case]
+    /// Personalization cases (GoldenTeach.swift); optional, so older files still read.
+    public var teach: GoldenTeach?
 
     enum CodingKeys: String, CodingKey {
-        case format, version, model, tolerances, data, cases
+        case format, version, model, tolerances, data, cases, teach
         case modelSHA256 = "model_sha256", mnistTestIndices = "mnist_test_indices"
     }
 
@@ -158,7 +160,7 @@ public struct GoldenFile: Codable, Sendable {
             o += "              \"data\": \(str(c.raw.data))}\n"
             o += "    }\(k < cases.count - 1 ? "," : "")\n"
         }
-        o += "  ]\n}\n"
+        o += "  ]" + (teach.map { ",\n" + $0.encoded() } ?? "") + "\n}\n"
         return Data(o.utf8)
     }
 }
