@@ -74,15 +74,15 @@ struct Train: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let source = try dataOptions.locate()
-            printError("data: \(source)")
             var settings = self.settings
-            if let extra {
+            if let extra {  // read before the data, so a bad file is refused at once
                 let file = try TeachFile.load(path: extra)
                 settings.extra = ExtraExamples(name: (extra as NSString).lastPathComponent, sha256: try FileDigest.sha256(path: extra),
                                                examples: file.examples)
                 printError("extra: \(file.examples.count) taught example(s) from \(extra), each \(ExtraExamples.defaultRepeats) times")
             }
+            let source = try dataOptions.locate()
+            printError("data: \(source)")
             let pipeline = try TrainingPipeline(source: source, settings: settings)
             let network = pipeline.trainer.network
             printError("model: \(architecture), \(network.parameterCount) parameters, \(network.multiplyAdds) multiply-adds/image; "
