@@ -23,10 +23,13 @@ final class TeachTests: XCTestCase {
         let text = file.encoded()
         XCTAssertEqual(try TeachFile.decode(text, name: "t.json"), file)
         let s = String(decoding: text, as: UTF8.self)
-        XCTAssertTrue(s.hasPrefix("{\n  \"format\": \"inkling-teach\",\n  \"version\": 1,\n  \"model_sha256\": \"abab"), s)
-        XCTAssertTrue(s.contains("\n    {\"label\": \(file.examples[0].label), \"input\": \""), s)
+        XCTAssertTrue(s.hasPrefix("{\"format\":\"inkling-teach\",\"version\":1,\"model_sha256\":\"abab"), s)
+        XCTAssertTrue(s.contains("\"examples\":[{\"label\":\(file.examples[0].label),\"input\":\""), s)
         XCTAssertEqual(String(decoding: TeachFile(modelSHA256: nil, examples: []).encoded(), as: UTF8.self),
-                       "{\n  \"format\": \"inkling-teach\",\n  \"version\": 1,\n  \"model_sha256\": null,\n  \"examples\": []\n}\n")
+                       "{\"format\":\"inkling-teach\",\"version\":1,\"model_sha256\":null,\"examples\":[]}\n")
+        // A file the JavaScript wrote (Inkling.writeTeachFile, a fuzz seed) is written back byte for byte.
+        let js = try Data(contentsOf: Self.repo.appendingPathComponent("fuzz/corpus/FuzzTeach/three-styles.json"))
+        XCTAssertEqual(try TeachFile.decode(js, name: "three-styles.json").encoded(), js)
         // Quantization: the stored bytes are round(value * 255), and read back as byte / 255.
         let e = TeachExample(label: 3, input: [Float](repeating: 0.5, count: 783) + [2])
         XCTAssertEqual(e.bytes[0], 128)
@@ -36,22 +39,22 @@ final class TeachTests: XCTestCase {
 
     func testBadTeachFilesAreRefusedNamingFileAndProblem() throws {
         let good = String(decoding: TeachFile(modelSHA256: nil, examples: Array(examples(try goldenTeach()).prefix(2))).encoded(), as: UTF8.self)
-        let input = String(good.split(separator: "\"input\": \"")[1].prefix(while: { $0 != "\"" }))
+        let input = String(good.split(separator: "\"input\":\"")[1].prefix(while: { $0 != "\"" }))
         let cases: [(String, String)] = [
             (good.replacingOccurrences(of: "inkling-teach", with: "other"), "format is \"other\", expected \"inkling-teach\""),
-            (good.replacingOccurrences(of: "\"version\": 1", with: "\"version\": 2"), "version is the number 2, expected 1"),
-            (good.replacingOccurrences(of: "\"version\": 1", with: "\"version\": true"), "version is the boolean true, expected 1"),
-            (good.replacingOccurrences(of: "\"version\": 1,", with: "\"version\": 1, \"extra\": 0,"), "unknown key \"extra\" at top level"),
-            (good.replacingOccurrences(of: "\"version\": 1,", with: "\"version\": 1, \"version\": 1,"), "duplicate"),
+            (good.replacingOccurrences(of: "\"version\":1", with: "\"version\":2"), "version is the number 2, expected 1"),
+            (good.replacingOccurrences(of: "\"version\":1", with: "\"version\":true"), "version is the boolean true, expected 1"),
+            (good.replacingOccurrences(of: "\"version\":1,", with: "\"version\":1,\"extra\":0,"), "unknown key \"extra\" at top level"),
+            (good.replacingOccurrences(of: "\"version\":1,", with: "\"version\":1,\"version\":1,"), "duplicate"),
             (good.replacingOccurrences(of: "null", with: "\"ABC\""), "model_sha256 must be 64 lowercase hex digits or null"),
-            (good.replacingOccurrences(of: "{\"label\": 1,", with: "{\"label\": 10,"), "example 0: label must be an integer 0-9, found the number 10"),
-            (good.replacingOccurrences(of: "{\"label\": 1,", with: "{\"label\": 1.5,"), "example 0: label must be an integer 0-9, found the number 1.5"),
-            (good.replacingOccurrences(of: "{\"label\": 1,", with: "{\"label\": \"1\","), "example 0: label must be an integer 0-9, found \"1\""),
-            (good.replacingOccurrences(of: "{\"label\": 1,", with: "{\"note\": 0, \"label\": 1,"), "example 0: unknown key \"note\""),
+            (good.replacingOccurrences(of: "{\"label\":1,", with: "{\"label\": 10,"), "example 0: label must be an integer 0-9, found the number 10"),
+            (good.replacingOccurrences(of: "{\"label\":1,", with: "{\"label\": 1.5,"), "example 0: label must be an integer 0-9, found the number 1.5"),
+            (good.replacingOccurrences(of: "{\"label\":1,", with: "{\"label\": \"1\","), "example 0: label must be an integer 0-9, found \"1\""),
+            (good.replacingOccurrences(of: "{\"label\":1,", with: "{\"note\": 0, \"label\": 1,"), "example 0: unknown key \"note\""),
             (good.replacingOccurrences(of: input, with: String(input.dropFirst(4))), "example 0: input must be padded base64 of 784 bytes"),
             (good.replacingOccurrences(of: input, with: String(input.dropLast(3)) + "B=="), "example 0: input must be padded base64 of 784 bytes"),
-            (good.replacingOccurrences(of: "\"examples\": [", with: "\"examples\": {\"a\": ["), "not strict JSON"),
-            (good.replacingOccurrences(of: "\"examples\": [", with: "\"examples\": 5, \"x\": ["), "unknown key \"x\""),
+            (good.replacingOccurrences(of: "\"examples\":[", with: "\"examples\":{\"a\":["), "not strict JSON"),
+            (good.replacingOccurrences(of: "\"examples\":[", with: "\"examples\":5,\"x\":["), "unknown key \"x\""),
             ("\u{FEFF}" + good, "byte-order mark"),
             ("[]", "expected a JSON object at top level, found an array"),
             ("{\"format\": \"inkling-teach\", \"version\": 1, \"model_sha256\": null, \"examples\": ["

@@ -115,11 +115,12 @@ test('teach files: written and read back exactly, strictly refused when malforme
   bad((g) => { g.examples[1].label = 1.5; }, /example 1: label must be an integer 0-9, found 1.5/);
   bad((g) => { g.examples[0].note = 'x'; }, /example 0: unknown key "note"/);
   bad((g) => { g.examples[2].input = g.examples[2].input.slice(4); }, /example 2: input must be padded base64 of 784 bytes/);
-  bad((g) => { g.examples[2].input = g.examples[2].input.slice(0, -3) + 'B=='; }, /example 2: input must be padded base64 of 784 bytes.*not canonical/);
+  bad((g) => { g.examples[2].input = g.examples[2].input.slice(0, -3) + 'B=='; }, /example 2: input must be padded base64 of 784 bytes, found "/);
   bad((g) => { g.examples = Array(101).fill(g.examples[0]); }, /101 examples, the limit is 100/);
-  bad(text.replace('"version": 1,', '"version": 1, "version": 1,'), /mine\.json: .*duplicate/i);
+  bad(text.replace('"version":1,', '"version":1,"version":1,'), /mine\.json: .*duplicate/i);
   bad('\ufeff' + text, /mine\.json/);
-  bad(text.replace(/\]\n}\n$/, '],}'), /mine\.json/);
+  bad(text.replace(/\]}\n$/, '],}'), /mine\.json/);
+  assert.ok(text.startsWith('{"format":"inkling-teach","version":1,"model_sha256":"' + model.sha256 + '","examples":[{"label":'), text.slice(0, 120));
 });
 
 test('personalize refuses bad arguments with InklingError', () => {

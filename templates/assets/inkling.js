@@ -1312,83 +1312,65 @@
   }
 
   // ---------------------------------------------------------------------------------------
-  // Teaching (docs/teach-format.md): each taught example becomes a correction rule over the
-  // features the dense layer reads, "what looks like this and the model reads as W is C".
-  // A rule adds to C's logit, scaled by cosine similarity, only when the model's own reading
-  // is the one the example corrected: the shipped weights are never changed, so digits unlike
-  // any taught example (and every reading the model gets by another route) are left alone.
+  // Teaching (docs/teach-format.md): each taught example is a rule over the dense layer's
+  // input, "looks like this and reads as W: it is C". The weights never change.
 
   const TEACH = { maxExamples: 100, threshold: 0.65, full: 0.7, margin: 3 };
-  const teachMemo = new WeakMap();   // shipped model -> Map(example bytes -> its rule)
+  const teachMemo = new WeakMap();   // model -> Map(example bytes -> its reading)
 
-  // 784 values in [0,1] -> the bytes a teach file stores: round(clamp(v) * 255), in float64.
   function teachBytes(input, at) {
-    try { checkInput(input, SIDE * SIDE); } catch (e) { throw InklingError(at, e.problem); }
-    const b = new Uint8Array(SIDE * SIDE);
-    for (let i = 0; i < b.length; i++) b[i] = Math.round(Math.min(1, Math.max(0, input[i])) * 255);
-    return b;
+    try { checkInput(input, 784); } catch (e) { throw InklingError(at, e.problem); }
+    return Uint8Array.from(input, function (v) { return Math.round(Math.min(1, Math.max(0, v)) * 255); });
   }
   function bytesInput(b) { return Float32Array.from(b, function (v) { return v / 255; }); }
-
   function argmaxOf(z) { let t = 0; for (let j = 1; j < z.length; j++) if (z[j] > z[t]) t = j; return t; }
 
-  // The shipped forward pass: logits, and the dense layer's input as a unit vector (null if 0).
+  // The shipped logits, and the dense layer's input f with its norm.
   function baseRead(model, input) {
-    const z = Model.prototype.forward.call(model, input), n = model.layers.length;
+    const z = Float64Array.from(Model.prototype.forward.call(model, input)), n = model.layers.length;
     const f = n > 1 ? model.layers[n - 2].out : model.x;
     let ss = 0;
     for (let i = 0; i < f.length; i++) ss += f[i] * f[i];
-    const norm = Math.sqrt(ss);
-    return { z: Float64Array.from(z), unit: norm > 0 ? Float64Array.from(f, function (v) { return v / norm; }) : null, f: f, norm: norm };
+    return { z: z, f: f, norm: Math.sqrt(ss) };
   }
 
-  function teachRule(model, bytes, label, margin) {
-    let memo = teachMemo.get(model);
-    if (!memo) teachMemo.set(model, memo = new Map());
-    const key = String.fromCharCode.apply(null, bytes);
-    let r = memo.get(key);
-    if (!r) {
-      if (memo.size >= 4 * TEACH.maxExamples) memo.clear();
-      const read = baseRead(model, bytesInput(bytes));
-      memo.set(key, r = { z: read.z, unit: read.unit, wrong: argmaxOf(read.z) });
-    }
-    let other = -Infinity;
-    for (let j = 0; j < r.z.length; j++) if (j !== label && r.z[j] > other) other = r.z[j];
-    return { label: label, wrong: r.wrong, unit: r.unit, amount: Math.max(0, other - r.z[label]) + margin };
-  }
-
-  // personalize(model, [{ input: 784 values, label: 0..9 }], { threshold, full, margin }?) ->
-  // a new model (same interface) that reads each example as its label; `model` is unchanged.
   function personalize(model, examples, options) {
-    if (!(model instanceof Model)) throw InklingError('personalize', 'expected a model from Inkling.loadModel, found ' + kind(model));
+    const fail = function (p) { return InklingError('personalize', p); };
+    if (!(model instanceof Model)) throw fail('expected a model from Inkling.loadModel, found ' + kind(model));
     const base = model.personalizedFrom || model, last = base.layers[base.layers.length - 1];
-    if (last.type !== 'dense') throw InklingError('personalize', 'the model must end in a dense layer, its last layer is ' + last.type);
-    const o = Object.assign({}, TEACH, options || {});
-    ['threshold', 'full', 'margin'].forEach(function (k) {
-      if (typeof o[k] !== 'number' || !isFinite(o[k])) throw InklingError('personalize', 'option ' + k + ' must be a finite number, found ' + show(o[k]));
-    });
-    if (!(o.threshold < o.full && o.full <= 1 && o.margin >= 0)) throw InklingError('personalize', 'options need threshold < full <= 1 and margin >= 0');
+    if (last.type !== 'dense') throw fail('the model must end in a dense layer');
+    const o = Object.assign({}, TEACH, options);
+    if (!(o.threshold < o.full && o.full <= 1 && o.margin >= 0)) throw fail('options need threshold < full <= 1 and margin >= 0');
     if (!Array.isArray(examples)) throw InklingError('examples', 'expected an array of { input, label }, found ' + kind(examples));
     if (examples.length > TEACH.maxExamples) throw InklingError('examples', examples.length + ' examples, the limit is ' + TEACH.maxExamples);
+    let memo = teachMemo.get(base);
+    if (!memo) teachMemo.set(base, memo = new Map());
     const rules = examples.map(function (e, i) {
-      const at = 'example ' + i;
-      if (!isObject(e)) throw InklingError('examples', at + ': expected { input, label }, found ' + kind(e));
-      if (!(Number.isInteger(e.label) && e.label >= 0 && e.label < last.outShape[0])) throw InklingError('examples', at + ': label must be an integer 0-' + (last.outShape[0] - 1) + ', found ' + show(e.label));
-      return teachRule(base, teachBytes(e.input, 'examples: ' + at + ' input'), e.label, o.margin);
+      const at = 'examples: example ' + i, label = e && e.label;
+      if (!(Number.isInteger(label) && label >= 0 && label <= 9)) throw InklingError(at, 'label must be an integer 0-9, found ' + show(label));
+      const bytes = teachBytes(e.input, at + ' input'), key = String.fromCharCode.apply(null, bytes);
+      let r = memo.get(key);
+      if (!r) {
+        if (memo.size >= 400) memo.clear();
+        const read = baseRead(base, bytesInput(bytes));
+        memo.set(key, r = { z: read.z, wrong: argmaxOf(read.z), unit: read.norm > 0 ? read.f.map(function (v) { return v / read.norm; }) : null });
+      }
+      let other = -Infinity;
+      for (let j = 0; j < 10; j++) if (j !== label && r.z[j] > other) other = r.z[j];
+      return { label: label, wrong: r.wrong, unit: r.unit, amount: Math.max(0, other - r.z[label]) + o.margin };
     });
     const p = Object.create(base);
     p.personalizedFrom = base;
     p.taught = rules.length;
     p.forward = function (input) {
-      const read = baseRead(this, input), z = read.z, top = argmaxOf(z), bonus = new Float64Array(z.length);
+      const read = baseRead(this, input), z = read.z, top = argmaxOf(z), bonus = new Float64Array(10);
       for (const r of rules) {
         if (r.wrong !== top || !r.unit || !(read.norm > 0)) continue;
         let dot = 0;
         for (let i = 0; i < r.unit.length; i++) dot += read.f[i] * r.unit[i];
-        const w = Math.min(1, Math.max(0, (dot / read.norm - o.threshold) / (o.full - o.threshold)));
-        if (w * r.amount > bonus[r.label]) bonus[r.label] = w * r.amount;
+        bonus[r.label] = Math.max(bonus[r.label], r.amount * Math.min(1, Math.max(0, (dot / read.norm - o.threshold) / (o.full - o.threshold))));
       }
-      for (let j = 0; j < z.length; j++) z[j] += bonus[j];
+      for (let j = 0; j < 10; j++) z[j] += bonus[j];
       return z;
     };
     p.activations = function (input) {
@@ -1399,53 +1381,42 @@
     return p;
   }
 
-  // Teach files: { format: "inkling-teach", version: 1, model_sha256, examples: [{ label, input }] },
-  // input = base64 of the 784 bytes (docs/teach-format.md). Strict: anything else is refused.
-  const TEACH_FILE_BYTES = 1024 * 1024;
-  function encodeBase64(b) {
-    const A = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-    let s = '';
-    for (let i = 0; i < b.length; i += 3) {
-      const n = (b[i] << 16) | ((b[i + 1] || 0) << 8) | (b[i + 2] || 0);
-      s += A[n >> 18] + A[(n >> 12) & 63] + (i + 1 < b.length ? A[(n >> 6) & 63] : '=') + (i + 2 < b.length ? A[n & 63] : '=');
-    }
-    return s;
-  }
+  // Teach files: strict, as TeachFile.swift.
+  function encodeBase64(b) { return btoa(String.fromCharCode.apply(null, b)); }
 
   function readTeachFile(source, file) {
     file = typeof file === 'string' && file ? file : 'teach.json';
-    if (typeof source === 'string' ? source.length > TEACH_FILE_BYTES : !(byteKind(source) === '[object Uint8Array]') || source.length > TEACH_FILE_BYTES) {
-      throw InklingError(file, typeof source === 'string' || byteKind(source) === '[object Uint8Array]' ? 'the file is larger than 1 MiB' : 'expected the file\'s text or bytes, found ' + kind(source));
-    }
-    const obj = readJSONFile(source, file).value, fail = function (p) { return InklingError(file, p); };
+    const fail = function (p) { return InklingError(file, p); };
+    if (source && source.length > 1048576) throw fail('the file is larger than 1 MiB');
+    const obj = readJSONFile(source, file).value, keys = function (v, allowed, at, where) {
+      for (const k of Object.keys(v)) if (allowed.indexOf(k) < 0) throw fail(at + 'unknown key ' + show(k) + where);
+    };
     if (!isObject(obj)) throw fail('expected a JSON object at top level, found ' + kind(obj));
-    for (const k of Object.keys(obj)) if (['format', 'version', 'model_sha256', 'examples'].indexOf(k) < 0) throw fail('unknown key ' + show(k) + ' at top level');
+    keys(obj, ['format', 'version', 'model_sha256', 'examples'], '', ' at top level');
     if (obj.format !== 'inkling-teach') throw fail('format is ' + show(obj.format) + ', expected "inkling-teach"');
     if (obj.version !== 1) throw fail('version is ' + show(obj.version) + ', expected 1');
-    if (!(obj.model_sha256 === null || (typeof obj.model_sha256 === 'string' && /^[0-9a-f]{64}$/.test(obj.model_sha256)))) throw fail('model_sha256 must be 64 lowercase hex digits or null, found ' + show(obj.model_sha256));
+    if (!(obj.model_sha256 === null || /^[0-9a-f]{64}$/.test(obj.model_sha256))) throw fail('model_sha256 must be 64 lowercase hex digits or null, found ' + show(obj.model_sha256));
     if (!Array.isArray(obj.examples)) throw fail('examples must be an array, found ' + kind(obj.examples));
     if (obj.examples.length > TEACH.maxExamples) throw fail(obj.examples.length + ' examples, the limit is ' + TEACH.maxExamples);
-    const examples = obj.examples.map(function (e, i) {
+    return { modelSha256: obj.model_sha256, examples: obj.examples.map(function (e, i) {
       const at = 'example ' + i + ': ';
       if (!isObject(e)) throw fail(at + 'expected an object, found ' + kind(e));
-      for (const k of Object.keys(e)) if (k !== 'label' && k !== 'input') throw fail(at + 'unknown key ' + show(k));
+      keys(e, ['label', 'input'], at, '');
       if (!(Number.isInteger(e.label) && e.label >= 0 && e.label <= 9)) throw fail(at + 'label must be an integer 0-9, found ' + show(e.label));
       const b = decodeBase64(e.input);
-      if (!b || b.length !== SIDE * SIDE || encodeBase64(b) !== e.input) throw fail(at + 'input must be padded base64 of 784 bytes, found ' + (typeof e.input === 'string' ? 'a string of ' + e.input.length + ' characters' + (b && b.length === SIDE * SIDE ? ' (not canonical)' : '') : kind(e.input)));
+      if (!b || b.length !== 784 || encodeBase64(b) !== e.input) throw fail(at + 'input must be padded base64 of 784 bytes, found ' + show(e.input));
       return { label: e.label, input: bytesInput(b) };
-    });
-    return { modelSha256: obj.model_sha256, examples: examples };
+    }) };
   }
 
   function writeTeachFile(examples, modelSha256) {
     if (!Array.isArray(examples) || examples.length > TEACH.maxExamples) throw InklingError('examples', 'expected an array of at most ' + TEACH.maxExamples + ' examples');
-    const sha = typeof modelSha256 === 'string' && /^[0-9a-f]{64}$/.test(modelSha256) ? modelSha256 : null;
-    const lines = examples.map(function (e, i) {
-      if (!isObject(e) || !(Number.isInteger(e.label) && e.label >= 0 && e.label <= 9)) throw InklingError('examples', 'example ' + i + ': label must be an integer 0-9');
-      return '    {"label": ' + e.label + ', "input": "' + encodeBase64(teachBytes(e.input, 'examples: example ' + i + ' input')) + '"}';
-    });
-    return '{\n  "format": "inkling-teach",\n  "version": 1,\n  "model_sha256": ' + (sha ? '"' + sha + '"' : 'null') + ',\n  "examples": [' +
-      (lines.length ? '\n' + lines.join(',\n') + '\n  ' : '') + ']\n}\n';
+    return JSON.stringify({ format: 'inkling-teach', version: 1, model_sha256: /^[0-9a-f]{64}$/.test(modelSha256) ? modelSha256 : null,
+      examples: examples.map(function (e, i) {
+        const at = 'examples: example ' + i;
+        if (!(e && Number.isInteger(e.label) && e.label >= 0 && e.label <= 9)) throw InklingError(at, 'label must be an integer 0-9');
+        return { label: e.label, input: encodeBase64(teachBytes(e.input, at + ' input')) };
+      }) }) + '\n';
   }
 
   return {

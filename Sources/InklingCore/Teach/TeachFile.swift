@@ -93,15 +93,12 @@ public struct TeachFile: Sendable, Equatable {
         return TeachFile(modelSHA256: sha, examples: examples)
     }
 
-    /// The file's text, exactly as the page's export (`Inkling.writeTeachFile`) writes it.
+    /// The file's text, byte for byte as the page's export (`Inkling.writeTeachFile`, which
+    /// is `JSON.stringify`) writes it: one line, keys in this order.
     public func encoded() -> Data {
-        var o = "{\n  \"format\": \"\(Self.formatName)\",\n  \"version\": \(Self.version),\n"
-        o += "  \"model_sha256\": \(modelSHA256.map { "\"\($0)\"" } ?? "null"),\n  \"examples\": ["
-        if !examples.isEmpty {
-            o += "\n" + examples.map { "    {\"label\": \($0.label), \"input\": \"\(Data($0.bytes).base64EncodedString())\"}" }
-                .joined(separator: ",\n") + "\n  "
-        }
-        return Data((o + "]\n}\n").utf8)
+        let list = examples.map { "{\"label\":\($0.label),\"input\":\"\(Data($0.bytes).base64EncodedString())\"}" }
+        return Data(("{\"format\":\"\(Self.formatName)\",\"version\":\(Self.version),\"model_sha256\":"
+            + (modelSHA256.map { "\"\($0)\"" } ?? "null") + ",\"examples\":[" + list.joined(separator: ",") + "]}\n").utf8)
     }
 
     private static func quoted(_ s: String) -> String { "\"\(s.prefix(64))\"" }
