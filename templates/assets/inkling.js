@@ -1315,7 +1315,7 @@
   // Teaching (docs/teach-format.md): each taught example is a rule over the dense layer's
   // input, "looks like this and reads as W: it is C". The weights never change.
 
-  const TEACH = { maxExamples: 100, threshold: 0.65, full: 0.7, margin: 3 };
+  const TEACH = { maxExamples: 100, threshold: 0.65, full: 0.7, margin: 3, same: 0.999 };
   const teachMemo = new WeakMap();   // model -> Map(example bytes -> its reading)
 
   function teachBytes(input, at) {
@@ -1365,10 +1365,13 @@
     p.forward = function (input) {
       const read = baseRead(this, input), z = read.z, top = argmaxOf(z), bonus = new Float64Array(10);
       for (const r of rules) {
-        if (r.wrong !== top || !r.unit || !(read.norm > 0)) continue;
+        if (!r.unit || !(read.norm > 0)) continue;
         let dot = 0;
         for (let i = 0; i < r.unit.length; i++) dot += read.f[i] * r.unit[i];
-        bonus[r.label] = Math.max(bonus[r.label], r.amount * Math.min(1, Math.max(0, (dot / read.norm - o.threshold) / (o.full - o.threshold))));
+        const sim = dot / read.norm;
+        // The reading guard; a copy of the example (before quantization, say) always counts.
+        if (r.wrong !== top && sim < TEACH.same) continue;
+        bonus[r.label] = Math.max(bonus[r.label], r.amount * Math.min(1, Math.max(0, (sim - o.threshold) / (o.full - o.threshold))));
       }
       for (let j = 0; j < 10; j++) z[j] += bonus[j];
       return z;

@@ -11,6 +11,9 @@ public struct Personalizer {
     public static let threshold = 0.65
     public static let full = 0.7
     public static let margin = 3.0
+    /// Similarity from which an input counts as a copy of the example: the rule applies
+    /// whatever the model reads (a taught drawing given unquantized, at a near-tie).
+    public static let same = 0.999
 
     struct Rule {
         let label: Int
@@ -62,11 +65,14 @@ public struct Personalizer {
         let top = Self.argmax(read.logits)
         var bonus = [Double](repeating: 0, count: read.logits.count)
         if read.norm > 0 {
-            for r in rules where r.wrong == top {
+            for r in rules {
                 guard let unit = r.unit else { continue }
                 var dot = 0.0
                 for i in unit.indices { dot += read.features[i] * unit[i] }
-                let w = min(1, max(0, (dot / read.norm - Self.threshold) / (Self.full - Self.threshold)))
+                let similarity = dot / read.norm
+                // The reading guard; a copy of the example (before quantization, say) always counts.
+                guard r.wrong == top || similarity >= Self.same else { continue }
+                let w = min(1, max(0, (similarity - Self.threshold) / (Self.full - Self.threshold)))
                 bonus[r.label] = max(bonus[r.label], w * r.amount)
             }
         }
