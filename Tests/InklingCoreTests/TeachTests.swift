@@ -108,6 +108,19 @@ final class TeachTests: XCTestCase {
         XCTAssertTrue(bad.failures.contains { $0.caseName.hasPrefix("teach ") && $0.field == "logits" }, "\(bad)")
     }
 
+    /// `inkling golden` writes the same teach section every time, with misread MNIST digits
+    /// whichever data it finds (real MNIST or the sample), and every taught probe read right.
+    func testGoldenTeachSectionIsDeterministic() throws {
+        let (_, test, _) = try RealData.require()
+        let classifier = try Classifier.load(path: Self.modelPath)
+        let a = try GoldenTeach.make(classifier: classifier, test: test), b = try GoldenTeach.make(classifier: classifier, test: test)
+        XCTAssertEqual(a.encoded(), b.encoded())
+        XCTAssertEqual(a.examples.count, 10 + 4)
+        for p in a.probes where p.name.hasSuffix("-taught") {
+            XCTAssertEqual(p.digit, a.examples.first { $0.input == p.input }?.label, p.name)
+        }
+    }
+
     func testExtraExamplesJoinTheTrainingSetOnly() throws {
         var images: [UInt8] = [], labels: [UInt8] = []
         for i in 0..<300 { images += [UInt8](repeating: UInt8(i % 256), count: 784); labels.append(UInt8(i % 10)) }

@@ -113,7 +113,7 @@ public struct GoldenTeach: Codable, Sendable {
     }
 
     /// The section as golden.json writes it (one line per example and probe).
-    func encoded() -> String {
+    public func encoded() -> String {
         func list(_ vs: [Double], _ places: Int) -> String { "[" + vs.map { String(format: "%.\(places)f", $0) }.joined(separator: ", ") + "]" }
         var o = "  \"teach\": {\n    \"examples\": [\n"
         o += examples.map { "      {\"label\": \($0.label), \"input\": \"\($0.input)\"}" }.joined(separator: ",\n")
