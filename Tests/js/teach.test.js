@@ -120,6 +120,8 @@ test('teach files: written and read back exactly, strictly refused when malforme
   bad(text.replace('"version":1,', '"version":1,"version":1,'), /mine\.json: .*duplicate/i);
   bad('\ufeff' + text, /mine\.json/);
   bad(text.replace(/\]}\n$/, '],}'), /mine\.json/);
+  assert.throws(() => Inkling.readTeachFile(42, 'mine.json'), (e) => isInklingError(e) && /mine\.json: expected the file's text or bytes, found the number 42/.test(e.message));
+  assert.strictEqual(Inkling.readTeachFile(Buffer.from(text), 'mine.json').examples.length, 3, 'bytes are read too');
   assert.ok(text.startsWith('{"format":"inkling-teach","version":1,"model_sha256":"' + model.sha256 + '","examples":[{"label":'), text.slice(0, 120));
 });
 

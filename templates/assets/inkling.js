@@ -1390,7 +1390,8 @@
   function readTeachFile(source, file) {
     file = typeof file === 'string' && file ? file : 'teach.json';
     const fail = function (p) { return InklingError(file, p); };
-    if (source && source.length > 1048576) throw fail('the file is larger than 1 MiB');
+    if (typeof source !== 'string' && byteKind(source) !== '[object Uint8Array]') throw fail('expected the file\'s text or bytes, found ' + kind(source));
+    if (source.length > 1048576) throw fail('the file is larger than 1 MiB');
     const obj = readJSONFile(source, file).value, keys = function (v, allowed, at, where) {
       for (const k of Object.keys(v)) if (allowed.indexOf(k) < 0) throw fail(at + 'unknown key ' + show(k) + where);
     };
