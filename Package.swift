@@ -2,7 +2,7 @@
 import PackageDescription
 
 /// libFuzzer targets, one folder each under Sources/Fuzz/ (see scripts/fuzz.sh).
-let fuzzTargets = ["FuzzIDX", "FuzzSample", "FuzzPNG", "FuzzModel", "FuzzModelStructured", "FuzzGolden"]
+let fuzzTargets = ["FuzzIDX", "FuzzSample", "FuzzPNG", "FuzzModel", "FuzzModelStructured", "FuzzGolden", "FuzzTeach"]
 
 let package = Package(
     name: "inkling",

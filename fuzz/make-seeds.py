@@ -136,10 +136,27 @@ write("FuzzModelStructured", "conv-pool-dense",
 with open(os.path.join(ROOT, "weights", "golden.json"), "rb") as f:
     golden = json.loads(f.read())
 byname = {c["name"]: c for c in golden["cases"]}
-def golden_file(names):
+def golden_file(names, teach=None):
     g = dict(golden, cases=[byname[n] for n in names])
+    g.pop("teach", None)
+    if teach:
+        g["teach"] = teach
     return json.dumps(g, indent=1).encode()
 write("FuzzGolden", "one-mnist-case.json", golden_file(["mnist-test-0"]))
 write("FuzzGolden", "preprocessed-and-synthetic.json", golden_file(["mnist-test-3-preprocessed", "touching-the-border-7"]))
 write("FuzzGolden", "rgba.json", golden_file(["blank-transparent"]))
 write("FuzzGolden", "blank-and-dot.json", golden_file(["blank-white", "single-dot"]))
+teach = golden["teach"]
+write("FuzzGolden", "teach-section.json", golden_file(["mnist-test-0"], {
+    "examples": teach["examples"][:2], "probes": [p for p in teach["probes"] if p["name"].startswith("flagged-1")]}))
+
+# FuzzTeach: teach files as Inkling.writeTeachFile writes them (JSON.stringify: one line),
+# from the golden file's taught examples.
+def teach_file(examples, sha=None):
+    return (json.dumps({"format": "inkling-teach", "version": 1, "model_sha256": sha, "examples": examples},
+                       separators=(",", ":")) + "\n").encode()
+ex = teach["examples"]
+write("FuzzTeach", "empty.json", teach_file([]))
+write("FuzzTeach", "one-drawn-1.json", teach_file(ex[2:3], "0" * 64))
+write("FuzzTeach", "three-styles.json", teach_file([ex[0], ex[4], ex[8]]))
+write("FuzzTeach", "same-input-two-labels.json", teach_file([ex[0], dict(ex[0], label=7)]))

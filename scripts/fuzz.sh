@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 
 SECONDS_EACH=60
 GROW=0
-TARGETS=(FuzzIDX FuzzSample FuzzPNG FuzzModel FuzzModelStructured FuzzGolden)
+TARGETS=(FuzzIDX FuzzSample FuzzPNG FuzzModel FuzzModelStructured FuzzGolden FuzzTeach)
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --grow) GROW=1 ;;
@@ -33,12 +33,14 @@ max_len() {
   case "$1" in
     FuzzIDX) echo 4096 ;; FuzzSample) echo 8192 ;; FuzzPNG) echo 4096 ;;
     FuzzModel) echo 70000 ;; FuzzModelStructured) echo 512 ;; FuzzGolden) echo 40000 ;;
+    FuzzTeach) echo 8192 ;;
   esac
 }
 dict() {
   case "$1" in
     FuzzIDX) echo fuzz/dict/idx.dict ;; FuzzSample) echo fuzz/dict/csv.dict ;; FuzzPNG) echo fuzz/dict/png.dict ;;
-    FuzzModel) echo fuzz/dict/model.dict ;; FuzzGolden) echo fuzz/dict/golden.dict ;; *) echo "" ;;
+    FuzzModel) echo fuzz/dict/model.dict ;; FuzzGolden) echo fuzz/dict/golden.dict ;;
+    FuzzTeach) echo fuzz/dict/teach.dict ;; *) echo "" ;;
   esac
 }
 

@@ -10,7 +10,9 @@ struct Golden: ParsableCommand {
         discussion: """
         Writing needs the MNIST test images (--data, $INKLING_DATA, ../shared/mnist or the fetched sample); \
         --check needs no data: every raw input is stored in the file. --check exits non-zero naming the \
-        worst case and difference when anything drifted beyond the tolerances written in the file.
+        worst case and difference when anything drifted beyond the tolerances written in the file. \
+        The file's "teach" section holds taught examples and probes with Swift's personalized answers \
+        (docs/teach-format.md); --check re-runs them too.
         --test-digits OUT writes Swift's digit for every test image (raw and preprocessed) for the node \
         agreement test (Tests/js/agreement.test.js).
         """)
@@ -56,7 +58,8 @@ struct Golden: ParsableCommand {
             }
             let inputs = GoldenCases.all(test: test)
             var file = InklingCore.Golden.make(inputs, classifier: classifier, model: modelOptions.model, modelSHA256: sha,
-                                               data: source.description)
+                                               data: source.description,
+                                               teach: try GoldenTeach.make(classifier: classifier, test: test))
             file.training = GoldenTraining.make(model: try ModelFile.load(path: modelOptions.model), test: test)
             file.numbers = try GoldenNumbers.make(test: test, classifier: classifier)
             let data = file.encoded()

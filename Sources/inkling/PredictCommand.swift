@@ -30,9 +30,13 @@ struct Predict: ParsableCommand {
         status (read, unsure, error, empty, too-small), text, confidence, unsure, runner_up, \
         alternatives, height, glyphs (kind, digit, op, p, box, probabilities), and for --sum \
         left, operator, right, expression, value, error and error_at.
+        --teach FILE applies taught examples (a teach file exported from the page, \
+        docs/teach-format.md) exactly as the page does: drawings like a taught example that \
+        the model reads as the example's old reading are read as its label.
         """)
 
     @OptionGroup var modelOptions: ModelOptions
+    @Option(help: "Teach file (docs/teach-format.md): personalize the model with its examples first.") var teach: String?
     @Flag(help: "One JSON object per line per file.") var json = false
     @Flag(help: "With --json, add the 784 preprocessed input values.") var includeInput = false
     @Flag(help: "Read a number of several digits in each image (the page's Number mode).") var number = false
@@ -43,11 +47,13 @@ struct Predict: ParsableCommand {
         if files.isEmpty { throw ValidationError("give at least one PNG file") }
         if includeInput && !json { throw ValidationError("--include-input needs --json") }
         if number && sum { throw ValidationError("give --number or --sum, not both") }
+        if teach != nil && (number || sum) { throw ValidationError("--teach applies to single digits; it does not go with --number or --sum yet") }
         if includeInput && (number || sum) { throw ValidationError("--include-input reads one digit; it does not go with --number or --sum") }
     }
 
     func run() throws {
         let classifier = try reportingErrors { try modelOptions.load() }
+        let personalizer = try reportingErrors { try teach.map { try Personalizer(classifier: classifier, examples: try TeachFile.load(path: $0).examples) } }
         var failed = 0
         if number || sum {
             NumberPredictRunner(classifier: classifier, mode: sum ? .sum : .number).run(files: files) { outcome in
@@ -63,7 +69,7 @@ struct Predict: ParsableCommand {
             if failed > 0 { throw ExitCode(1) }
             return
         }
-        PredictRunner(classifier: classifier).run(files: files) { outcome in
+        PredictRunner(classifier: classifier, personalizer: personalizer).run(files: files) { outcome in
             switch outcome {
             case .success(let prediction):
                 print(json ? prediction.jsonLine(includeInput: includeInput) : prediction.humanText)

@@ -23,6 +23,11 @@ struct Train: ParsableCommand {
         step, elapsed_s (wall clock since training started, evaluations included), eval_s (the \
         part spent evaluating), train_loss (mean since the previous evaluation), test_accuracy \
         (0-1), learning_rate. Progress stays on stderr.
+
+        --extra FILE adds the taught examples of a teach file (docs/teach-format.md) to the \
+        training set, each \(ExtraExamples.defaultRepeats) times and augmented like the rest, so a \
+        user's corrections can be baked into the shipped model; the file's name and SHA-256 are \
+        recorded in the model.
         """)
 
     @OptionGroup var dataOptions: DataOptions
@@ -39,6 +44,7 @@ struct Train: ParsableCommand {
     @Option(help: "Also measure test accuracy every N steps (mini-batches), not only at each epoch's end.") var evalEvery: Int?
     @Option(help: "Stop once test accuracy reaches A (0-1), then export, calibrate and write as usual.") var stopAtAccuracy: Float?
     @Flag(help: "Print one JSON object per evaluation on stdout (see above).") var json = false
+    @Option(help: "Teach file whose examples are added to the training set (docs/teach-format.md).") var extra: String?
     @Option(help: "Where to write the model.") var out = "weights/model.json"
 
     func validate() throws {
@@ -68,6 +74,13 @@ struct Train: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            var settings = self.settings
+            if let extra {  // read before the data, so a bad file is refused at once
+                let file = try TeachFile.load(path: extra)
+                settings.extra = ExtraExamples(name: (extra as NSString).lastPathComponent, sha256: try FileDigest.sha256(path: extra),
+                                               examples: file.examples)
+                printError("extra: \(file.examples.count) taught example(s) from \(extra), each \(ExtraExamples.defaultRepeats) times")
+            }
             let source = try dataOptions.locate()
             printError("data: \(source)")
             let pipeline = try TrainingPipeline(source: source, settings: settings)

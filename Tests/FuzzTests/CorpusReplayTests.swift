@@ -27,6 +27,7 @@ final class CorpusReplayTests: XCTestCase {
     func testModel() throws { try replay("FuzzModel", HarnessModel.run, minimumSeeds: 3) }
     func testModelStructured() throws { try replay("FuzzModelStructured", HarnessModelStructured.run, minimumSeeds: 3) }
     func testGolden() throws { try replay("FuzzGolden", HarnessGolden.run, minimumSeeds: 2) }
+    func testTeach() throws { try replay("FuzzTeach", HarnessTeach.run, minimumSeeds: 3) }
 
     /// The generator's output for any bytes chains from 28x28x1 to 10 logits.
     func testGeneratorChainsShapes() {

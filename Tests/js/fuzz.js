@@ -8,9 +8,10 @@
 //   node Tests/js/fuzz.js [seconds] [--seed N] [--only I] [--hang S] [--quiet]
 //   (--quiet: no table of calls and outcomes; findings are always printed)
 //
-// Four kinds of input, chosen per iteration: model text mutated byte by byte (on the text and
+// Five kinds of input, chosen per iteration: model text mutated byte by byte (on the text and
 // on its UTF-8 bytes), random consistent layer stacks (valid or just outside the limits, then
-// sometimes one field changed), golden files (structure and text), and preprocess images.
+// sometimes one field changed), golden files (structure and text), preprocess images, and
+// teach files with personalize.
 // Iteration I uses its own seed derived from (--seed, I), so `--seed S --only I` replays it.
 // Exit status 1 if anything was found. The work runs in a worker thread so that the main
 // thread can stop a hung call (--hang seconds, default 60: the machine may be busy).
@@ -412,12 +413,33 @@ function fuzzPreprocess(r) {
   else count('preprocess refused');
 }
 
+// Teach files (mutated text or structure) and personalize on what they hold, or on
+// malformed example lists: only InklingError, and each taught example reads as a taught label.
+const TEACH_EXAMPLES = GOLDEN.teach ? GOLDEN.teach.examples : [];
+function fuzzTeach(r) {
+  const file = { format: 'inkling-teach', version: 1, model_sha256: r.chance(0.5) ? null : SHIPPED.sha256, examples: [] };
+  for (let i = r.int(0, 3); i > 0 && TEACH_EXAMPLES.length; i--) file.examples.push(JSON.parse(JSON.stringify(r.pick(TEACH_EXAMPLES))));
+  const source = r.chance(0.4) ? mutateText(toText(file), r) : mutateStructure(file, r);
+  const read = call('readTeachFile', () => Inkling.readTeachFile(typeof source === 'string' ? source : toText(source), 'fuzz-teach.json'));
+  let examples = read.ok ? read.value.examples : null;
+  if (!examples) { count('teach file refused'); if (!r.chance(0.3)) return; examples = mutateStructure({ e: [{ input: new Array(784).fill(0.5), label: 1 }] }, r).e; }
+  const p = call('personalize', () => Inkling.personalize(SHIPPED, examples));
+  if (!p.ok) { count('personalize refused'); return; }
+  for (const e of examples) {
+    // As taught: quantized to bytes (an input outside [0, 1] is not the drawing that was taught).
+    const out = call('predict', () => p.value.predict(Float32Array.from(e.input, (v) => Math.round(Math.min(1, Math.max(0, v)) * 255) / 255)));
+    if (out.ok && !examples.some((x) => x.label === out.value.digit)) report('teach', 'a taught example reads as ' + out.value.digit + ', which no example teaches', JSON.stringify(examples.map((x) => x.label)));
+  }
+  count('personalized');
+}
+
 function runIteration(i) {
   const r = rng(opts.seed, i), kind = r.float();
   if (kind < 0.3) fuzzModelText(r);
   else if (kind < 0.65) fuzzModelStructure(r);
   else if (kind < 0.85) fuzzGolden(r);
-  else fuzzPreprocess(r);
+  else if (kind < 0.95) fuzzPreprocess(r);
+  else fuzzTeach(r);
 }
 
 const deadline = Date.now() + opts.seconds * 1000;

@@ -1311,8 +1311,124 @@
              worst: worst, maxDiff: maxDiff, tolerances: tol, modelSha256: actual, goldenModelSha256: want };
   }
 
+  // ---------------------------------------------------------------------------------------
+  // Teaching (docs/teach-format.md): each taught example is a rule over the dense layer's
+  // input, "looks like this and reads as W: it is C". The weights never change.
+
+  const TEACH = { maxExamples: 100, threshold: 0.65, full: 0.7, margin: 3, same: 0.999 };
+  const teachMemo = new WeakMap();   // model -> Map(example bytes -> its reading)
+
+  function teachBytes(input, at) {
+    try { checkInput(input, 784); } catch (e) { throw InklingError(at, e.problem); }
+    return Uint8Array.from(input, function (v) { return Math.round(Math.min(1, Math.max(0, v)) * 255); });
+  }
+  function bytesInput(b) { return Float32Array.from(b, function (v) { return v / 255; }); }
+  function argmaxOf(z) { let t = 0; for (let j = 1; j < z.length; j++) if (z[j] > z[t]) t = j; return t; }
+
+  // The shipped logits, and the dense layer's input f with its norm.
+  function baseRead(model, input) {
+    const z = Float64Array.from(Model.prototype.forward.call(model, input)), n = model.layers.length;
+    const f = n > 1 ? model.layers[n - 2].out : model.x;
+    let ss = 0;
+    for (let i = 0; i < f.length; i++) ss += f[i] * f[i];
+    return { z: z, f: f, norm: Math.sqrt(ss) };
+  }
+
+  function personalize(model, examples, options) {
+    const fail = function (p) { return InklingError('personalize', p); };
+    if (!(model instanceof Model)) throw fail('expected a model from Inkling.loadModel, found ' + kind(model));
+    const base = model.personalizedFrom || model, last = base.layers[base.layers.length - 1];
+    if (last.type !== 'dense') throw fail('the model must end in a dense layer');
+    const o = Object.assign({}, TEACH, options);
+    if (!(o.threshold < o.full && o.full <= 1 && o.margin >= 0)) throw fail('options need threshold < full <= 1 and margin >= 0');
+    if (!Array.isArray(examples)) throw InklingError('examples', 'expected an array of { input, label }, found ' + kind(examples));
+    if (examples.length > TEACH.maxExamples) throw InklingError('examples', examples.length + ' examples, the limit is ' + TEACH.maxExamples);
+    let memo = teachMemo.get(base);
+    if (!memo) teachMemo.set(base, memo = new Map());
+    const rules = examples.map(function (e, i) {
+      const at = 'examples: example ' + i, label = e && e.label;
+      if (!(Number.isInteger(label) && label >= 0 && label <= 9)) throw InklingError(at, 'label must be an integer 0-9, found ' + show(label));
+      const bytes = teachBytes(e.input, at + ' input'), key = String.fromCharCode.apply(null, bytes);
+      let r = memo.get(key);
+      if (!r) {
+        if (memo.size >= 400) memo.clear();
+        const read = baseRead(base, bytesInput(bytes));
+        memo.set(key, r = { z: read.z, wrong: argmaxOf(read.z), unit: read.norm > 0 ? read.f.map(function (v) { return v / read.norm; }) : null });
+      }
+      let other = -Infinity;
+      for (let j = 0; j < 10; j++) if (j !== label && r.z[j] > other) other = r.z[j];
+      return { label: label, wrong: r.wrong, unit: r.unit, amount: Math.max(0, other - r.z[label]) + o.margin };
+    });
+    const p = Object.create(base);
+    p.personalizedFrom = base;
+    p.taught = rules.length;
+    p.forward = function (input) {
+      const read = baseRead(this, input), z = read.z, top = argmaxOf(z), bonus = new Float64Array(10);
+      for (const r of rules) {
+        if (!r.unit || !(read.norm > 0)) continue;
+        let dot = 0;
+        for (let i = 0; i < r.unit.length; i++) dot += read.f[i] * r.unit[i];
+        const sim = dot / read.norm;
+        // The reading guard; a copy of the example (before quantization, say) always counts.
+        if (r.wrong !== top && sim < TEACH.same) continue;
+        bonus[r.label] = Math.max(bonus[r.label], r.amount * Math.min(1, Math.max(0, (sim - o.threshold) / (o.full - o.threshold))));
+      }
+      for (let j = 0; j < 10; j++) z[j] += bonus[j];
+      return z;
+    };
+    p.activations = function (input) {
+      const z = this.forward(input), maps = Model.prototype.activations.call(base, input);
+      maps[maps.length - 1].values = Float32Array.from(z);
+      return maps;
+    };
+    return p;
+  }
+
+  // Teach files: strict, as TeachFile.swift.
+  function encodeBase64(b) { return btoa(String.fromCharCode.apply(null, b)); }
+
+  function readTeachFile(source, file) {
+    file = typeof file === 'string' && file ? file : 'teach.json';
+    const fail = function (p) { return InklingError(file, p); };
+    if (typeof source !== 'string' && byteKind(source) !== '[object Uint8Array]') throw fail('expected the file\'s text or bytes, found ' + kind(source));
+    if (source.length > 1048576) throw fail('the file is larger than 1 MiB');
+    const obj = readJSONFile(source, file).value, keys = function (v, allowed, at, where) {
+      for (const k of Object.keys(v)) if (allowed.indexOf(k) < 0) throw fail(at + 'unknown key ' + show(k) + where);
+    };
+    if (!isObject(obj)) throw fail('expected a JSON object at top level, found ' + kind(obj));
+    keys(obj, ['format', 'version', 'model_sha256', 'examples'], '', ' at top level');
+    if (obj.format !== 'inkling-teach') throw fail('format is ' + show(obj.format) + ', expected "inkling-teach"');
+    if (obj.version !== 1) throw fail('version is ' + show(obj.version) + ', expected 1');
+    if (!(obj.model_sha256 === null || /^[0-9a-f]{64}$/.test(obj.model_sha256))) throw fail('model_sha256 must be 64 lowercase hex digits or null, found ' + show(obj.model_sha256));
+    if (!Array.isArray(obj.examples)) throw fail('examples must be an array, found ' + kind(obj.examples));
+    if (obj.examples.length > TEACH.maxExamples) throw fail(obj.examples.length + ' examples, the limit is ' + TEACH.maxExamples);
+    return { modelSha256: obj.model_sha256, examples: obj.examples.map(function (e, i) {
+      const at = 'example ' + i + ': ';
+      if (!isObject(e)) throw fail(at + 'expected an object, found ' + kind(e));
+      keys(e, ['label', 'input'], at, '');
+      if (!(Number.isInteger(e.label) && e.label >= 0 && e.label <= 9)) throw fail(at + 'label must be an integer 0-9, found ' + show(e.label));
+      const b = decodeBase64(e.input);
+      if (!b || b.length !== 784 || encodeBase64(b) !== e.input) throw fail(at + 'input must be padded base64 of 784 bytes, found ' + show(e.input));
+      return { label: e.label, input: bytesInput(b) };
+    }) };
+  }
+
+  function writeTeachFile(examples, modelSha256) {
+    if (!Array.isArray(examples) || examples.length > TEACH.maxExamples) throw InklingError('examples', 'expected an array of at most ' + TEACH.maxExamples + ' examples');
+    return JSON.stringify({ format: 'inkling-teach', version: 1, model_sha256: /^[0-9a-f]{64}$/.test(modelSha256) ? modelSha256 : null,
+      examples: examples.map(function (e, i) {
+        const at = 'examples: example ' + i;
+        if (!(e && Number.isInteger(e.label) && e.label >= 0 && e.label <= 9)) throw InklingError(at, 'label must be an integer 0-9');
+        return { label: e.label, input: encodeBase64(teachBytes(e.input, at + ' input')) };
+      }) }) + '\n';
+  }
+
   return {
     loadModel: loadModel,
+    personalize: personalize,
+    readTeachFile: readTeachFile,
+    writeTeachFile: writeTeachFile,
+    TEACH: Object.freeze(Object.assign({}, TEACH)),
     preprocess: preprocess,
     checkGolden: checkGolden,
     goldenInput: goldenInput,

@@ -17,7 +17,7 @@ public enum Golden {
 
     /// Runs every case through the reference and records the answers.
     public static func make(_ inputs: [GoldenInput], classifier: Classifier, model: String, modelSHA256: String,
-                            data: String) -> GoldenFile {
+                            data: String, teach: GoldenTeach? = nil) -> GoldenFile {
         let cases = inputs.map { g -> GoldenFile.Case in
             let (input, blank) = modelInput(image: g.image, preprocess: g.preprocess)
             let p = classifier.predict(input)
@@ -31,7 +31,7 @@ public enum Golden {
         }
         return GoldenFile(format: GoldenFile.formatName, version: GoldenFile.version, model: model, modelSHA256: modelSHA256,
                           tolerances: GoldenFile.defaultTolerances, data: data, mnistTestIndices: GoldenCases.mnistIndices,
-                          cases: cases)
+                          cases: cases, teach: teach)
     }
 
     /// Recomputes every case of `file` (read from `path`) and compares within
@@ -61,6 +61,7 @@ public enum Golden {
             report.same(c.name, "digit", p.digit, c.digit)
             report.same(c.name, "unsure", p.unsure, c.unsure)
         }
+        try file.teach?.check(path: path, classifier: classifier, into: &report)
         return report
     }
 }

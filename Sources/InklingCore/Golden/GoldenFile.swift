@@ -51,9 +51,11 @@ public struct GoldenFile: Codable, Sendable {
     public var training: GoldenTraining.Section? = nil
     /// Number-reading cases (GoldenNumbers.swift); optional, so older files still read.
     public var numbers: GoldenNumbers? = nil
+    /// Personalization cases (GoldenTeach.swift); optional, so older files still read.
+    public var teach: GoldenTeach?
 
     enum CodingKeys: String, CodingKey {
-        case format, version, model, tolerances, data, cases, training, numbers
+        case format, version, model, tolerances, data, cases, training, numbers, teach
         case modelSHA256 = "model_sha256", mnistTestIndices = "mnist_test_indices"
     }
 
@@ -171,6 +173,7 @@ public struct GoldenFile: Codable, Sendable {
         o += "  ]"
         if let training { o += ",\n  \"training\": " + GoldenTraining.encoded(training) }
         if let numbers { o += ",\n  \"numbers\": " + numbers.encoded(indent: "  ") }
+        if let teach { o += ",\n" + teach.encoded() }
         o += "\n}\n"
         return Data(o.utf8)
     }

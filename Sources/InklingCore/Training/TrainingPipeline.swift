@@ -12,6 +12,8 @@ public struct TrainingSettings: Sendable {
     /// Stop as soon as the test accuracy (0...1) reaches this; the model is still exported,
     /// calibrated and measured as usual.
     public var stopAtAccuracy: Float?
+    /// Taught examples folded into training (`--extra FILE`), or nil.
+    public var extra: ExtraExamples?
 
     public init() {}
 
@@ -29,9 +31,35 @@ public struct TrainingSettings: Sendable {
         if config.weightDecay != defaults.weightDecay { parts.append("--weight-decay \(config.weightDecay)") }
         if !config.augment { parts.append("--no-augment") }
         if let stopAtAccuracy { parts.append("--stop-at-accuracy \(stopAtAccuracy)") }
+        if let extra { parts.append("--extra \(extra.name)") }
         // Where the run stops depends on when it is measured.
         if stopAtAccuracy != nil, let evaluateEvery { parts.append("--eval-every \(evaluateEvery)") }
         return parts.joined(separator: " ")
+    }
+}
+
+/// Taught examples from a teach file, added to the training set (never to the calibration
+/// hold-out or the test set) `repeats` times each, so 20 corrections weigh like 400 digits
+/// among MNIST's 55,000; each copy is augmented like every other training image.
+public struct ExtraExamples: Sendable {
+    public static let defaultRepeats = 20
+    /// The file's name as recorded in the model (no folder: the command stays machine-independent).
+    public var name: String
+    public var sha256: String
+    public var examples: [TeachExample]
+    public var repeats: Int
+
+    public init(name: String, sha256: String, examples: [TeachExample], repeats: Int = defaultRepeats) {
+        self.name = name; self.sha256 = sha256; self.examples = examples; self.repeats = repeats
+    }
+
+    /// `train` followed by the examples, each `repeats` times, as MNIST bytes.
+    func appended(to train: Dataset) -> Dataset {
+        var images = train.images, labels = train.labels
+        for _ in 0..<repeats {
+            for e in examples { images += e.bytes; labels.append(UInt8(e.label)) }
+        }
+        return Dataset(images: images, labels: labels, rows: train.rows, cols: train.cols, source: train.source + " + " + name)
     }
 }
 
@@ -86,10 +114,11 @@ public final class TrainingPipeline {
         let limitNote = settings.limit.map { " (--limit \($0))" } ?? ""
         let holdoutCount = min(Self.holdoutMax, fullTrain.count / 10)
         holdoutRange = (fullTrain.count - holdoutCount)..<fullTrain.count
-        train = fullTrain.slice(0..<holdoutRange.lowerBound)
+        let plain = fullTrain.slice(0..<holdoutRange.lowerBound)
+        train = settings.extra.map { $0.appended(to: plain) } ?? plain
         holdout = fullTrain.slice(holdoutRange)
         self.test = test
-        self.data = data
+        self.data = data + (settings.extra.map { [DataFileInfo(file: $0.name, sha256: $0.sha256)] } ?? [])
         self.settings = settings
 
         let needed = max(Self.minimumTrainingImages, settings.config.batchSize)

@@ -27,9 +27,12 @@ public struct FilePrediction: Sendable, Equatable {
 /// a time, a bad file giving its own error so the others are still read.
 public struct PredictRunner {
     public let classifier: Classifier
+    /// Taught examples applied on top of the model (`inkling predict --teach`), or nil.
+    public let personalizer: Personalizer?
 
-    public init(classifier: Classifier) {
+    public init(classifier: Classifier, personalizer: Personalizer? = nil) {
         self.classifier = classifier
+        self.personalizer = personalizer
     }
 
     /// Reads and predicts one file; throws `PNGError` naming `path`.
@@ -45,7 +48,7 @@ public struct PredictRunner {
                                   blankReason: pre.info.blankReason?.rawValue, probabilities: nil, logits: nil,
                                   input: pre.input)
         }
-        let p = classifier.predict(pre.input)
+        let p = personalizer?.predict(pre.input) ?? classifier.predict(pre.input)
         guard p.logits.allSatisfy(\.isFinite), p.probabilities.allSatisfy(\.isFinite) else {
             throw PNGError(file: file, kind: .nonFiniteOutput,
                            problem: "the model gave NaN or infinite logits for this image (are its weights extreme?)")
