@@ -48,10 +48,11 @@ def said_plainly(got, where):
     """#status says what #prediction shows: "It's a 7 (97%)" when sure, "Not sure: 4 or 9?" when unsure."""
     status = (got["status"] or "").replace("\u2019", "'")
     if got["state"] == "sure":
-        m = re.search(r"It's an? (\d) \((\d+)%\)", status)
-        assert m and m.group(1) == got["digit"] and got["text"] == got["digit"], \
-            f"{where}: expected #status \"It's a {got['digit']} (NN%)\" and the large digit {got['digit']}, found {got}"
-        assert abs(int(m.group(2)) - 100 * float(got["confidence"])) <= 1, f"{where}: expected the % to match data-confidence, found {got}"
+        m = re.search(r"It's (an?) (\d) \((\d+)%\)", status)
+        article = "an" if got["digit"] == "8" else "a"
+        assert m and m.group(2) == got["digit"] and got["text"] == got["digit"] and m.group(1) == article, \
+            f"{where}: expected #status \"It's {article} {got['digit']} (NN%)\" and the large digit {got['digit']}, found {got}"
+        assert abs(int(m.group(3)) - 100 * float(got["confidence"])) <= 1, f"{where}: expected the % to match data-confidence, found {got}"
     elif got["state"] == "unsure":
         m = re.search(r"Not sure: (\d) or (\d)\?", status)
         assert m and got["digit"] in m.groups(), f"{where}: expected #status \"Not sure: A or B?\" naming {got['digit']}, found {got}"

@@ -100,7 +100,7 @@ def test_borders_have_3_to_1_contrast(driver, index_url, scheme):
         got = app.js("""
             const rgb = s => s.match(/\\d+(\\.\\d+)?/g).slice(0, 3).map(Number);
             const bg = rgb(getComputedStyle(document.body).backgroundColor);
-            return ['.pad-frame', '#clear', '#undo', '#mode-number'].map(s => {
+            return ['.pad-frame', '#clear', '#undo', '#mode-number', '#inside-toggle'].map(s => {
                 const el = document.querySelector(s), cs = getComputedStyle(el);
                 return [s, rgb(cs.borderTopColor), bg, rgb(cs.backgroundColor)]; });""")
         for selector, border, page, own in got:
@@ -125,17 +125,19 @@ def test_pad_focus_ring_is_visible(app):
     assert style[1] != "none" and style[2] >= 2, f"expected a visible ring around the focused pad, found {style}"
 
 
-def test_announcements_come_when_the_pen_lifts(app):
+@pytest.mark.parametrize("mode,text", [("digit", "8"), ("number", "2048"), ("calc", "12+7")])
+def test_announcements_come_when_the_pen_lifts(app, mode, text):
     """The polite live region changes at most once per stroke (on pen lift), not per frame."""
-    app.set_mode("number")
+    app.set_mode(mode)
     app.js("""
         window.__statusChanges = 0;
         new MutationObserver(() => window.__statusChanges++).observe(document.querySelector('#status'),
             { childList: true, characterData: true, subtree: true });""")
     _, _, w, h = app.pad_rect()
-    strokes = numberpaths.layout([("hand", d) for d in "2048"], w, h, size=0.5, gap=0.05)
+    strokes = numberpaths.layout([("op", c) if c == "+" else ("hand", c) for c in text], w, h, size=0.5, gap=0.05)
     app.draw(strokes)
     got = app.settled(lambda: app.js("return [document.querySelector('#status').textContent, window.__statusChanges];"))
-    assert "2048" in got[0], f"expected #status to say 2048, found {got[0]!r}"
-    assert got[1] <= len(strokes), f"expected at most one announcement per stroke ({len(strokes)}), found {got[1]}"
-    record(f"announcements for 2048 in {len(strokes)} strokes: {got[1]}")
+    said = {"digit": "an 8", "number": "2048", "calc": "12 + 7 = 19"}[mode]
+    assert said in got[0], f"{mode}: expected #status to say {said}, found {got[0]!r}"
+    assert got[1] <= len(strokes), f"{mode}: expected at most one announcement per stroke ({len(strokes)}), found {got[1]}"
+    record(f"announcements for {text} ({mode}) in {len(strokes)} strokes: {got[1]}")

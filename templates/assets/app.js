@@ -777,7 +777,6 @@
     });
     box.appendChild(all);
     box.hidden = false;
-    // Just below the row of the map, over the rows after it: nothing under the pointer moves.
     // Below the maps' row, or above it if the screen ends first: over other rows, never
     // over the row pointed at, so nothing under the pointer moves.
     var net = box.parentNode.getBoundingClientRect(), row = target.parentNode.getBoundingClientRect();
