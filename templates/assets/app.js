@@ -683,9 +683,18 @@
     return peak;
   }
 
+  // While the pen moves the maps follow at most every READ_PAUSE_MS (a frame stays short);
+  // on pen lift, at once.
+  var insideTimer = null, insideAt = 0;
   function drawInside(input) {
     insideInput = input;
     if (!insideOpen || !insideRows) return;
+    var now = performance.now();
+    if (drawing && now - insideAt < READ_PAUSE_MS) {
+      if (!insideTimer) insideTimer = setTimeout(function () { insideTimer = null; drawInside(insideInput); }, READ_PAUSE_MS);
+      return;
+    }
+    insideAt = now;
     insideActs = input ? model.activations(input) : null;
     insideRows.forEach(function (r, l) { r.stale = true; r.el.dataset.stale = 'true'; if (r.visible) drawRow(r, l); });
   }
