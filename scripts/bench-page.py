@@ -4,7 +4,7 @@
 Draws with real pointer input through Selenium (Tests/browser/browser.py) and reads
 window.INKLING_UPDATE_MS (each update's duration: paint, read, show) and long tasks
 (PerformanceObserver 'longtask', > 50 ms). Cases: one digit in Digit mode, an 8-digit
-number in Number mode, each at CPU slowdown 1x and 4x (DevTools Emulation.setCPUThrottlingRate).
+number in Number mode, one digit with Look inside open, each at CPU slowdown 1x and 4x (DevTools Emulation.setCPUThrottlingRate).
 Usage: python3 scripts/bench-page.py [site/index.html]
 """
 import os
@@ -42,9 +42,13 @@ try:
     app = browser.App(driver, browser.file_url(page)).open()
     for rate in (1, 4):
         driver.execute_cdp_cmd("Emulation.setCPUThrottlingRate", {"rate": rate})
-        for mode, text, size in (("digit", "8", 0.6), ("number", "20260415", 0.4)):
+        for mode, text, size, inside in (("digit", "8", 0.6, False), ("number", "20260415", 0.4, False),
+                                         ("digit", "8", 0.6, True)):
+            if inside != (app.js("return document.querySelector('#app').dataset.inside;") == "open"):
+                app.click("#inside-toggle")  # Look inside open: the maps on screen are drawn too
             n, med, p95, mx, longs = run(app, mode, text, size)
-            print(f"cpu {rate}x {mode:6} {text:>8}: {n} updates, median {med:.2f} ms, p95 {p95:.2f} ms, "
+            label = mode + (" + look inside" if inside else "")
+            print(f"cpu {rate}x {label:20} {text:>8}: {n} updates, median {med:.2f} ms, p95 {p95:.2f} ms, "
                   f"max {mx:.2f} ms, long tasks {len(longs)}" + (f" (longest {max(longs):.0f} ms)" if longs else ""))
     driver.execute_cdp_cmd("Emulation.setCPUThrottlingRate", {"rate": 1})
 finally:

@@ -4,6 +4,8 @@
 #   inkling train     -> weights/model.json       the weights (format v1)
 #   inkling evaluate  -> weights/evaluation.json  accuracy, confusion, misread digits (model card)
 #   inkling golden    -> weights/golden.json      Swift reference values the JavaScript must match
+#   drawn-evaluation.sh -> weights/drawn-evaluation.json  the page on our own drawn sets (model card),
+#                                                 redone only when it is not of this model
 #   inkling build     -> site/                    the page, the model card, the golden check
 #
 # Usage:
@@ -32,6 +34,11 @@ if [ -z "${SKIP_TRAIN:-}" ]; then
 fi
 "$BIN" evaluate --data "$DATA" --model weights/model.json --save weights/evaluation.json
 "$BIN" golden --data "$DATA" --model weights/model.json --out weights/golden.json
+if ! python3 -c 'import hashlib, json, sys
+m = hashlib.sha256(open("weights/model.json", "rb").read()).hexdigest()
+sys.exit(json.load(open("weights/drawn-evaluation.json"))["model_sha256"] != m)' 2>/dev/null; then
+  bash scripts/drawn-evaluation.sh
+fi
 "$BIN" build --model weights/model.json --evaluation weights/evaluation.json --golden weights/golden.json --out site
 "$BIN" golden --check --data "$DATA" --model weights/model.json --out weights/golden.json
-echo "regenerated weights/model.json, weights/evaluation.json, weights/golden.json and site/"
+echo "regenerated weights/model.json, weights/evaluation.json, weights/golden.json, weights/drawn-evaluation.json and site/"

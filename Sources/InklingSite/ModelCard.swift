@@ -6,7 +6,7 @@ import InklingCore
 /// Plain values go through Mustache `{{ }}` (escaped there); the SVG charts are assembled
 /// here from numbers and escaped text, and are the only values inserted raw (`{{{ }}}`).
 enum ModelCard {
-    static func context(model: ModelFile, modelBytes: Data, evaluation e: Evaluation) -> [String: Any] {
+    static func context(model: ModelFile, modelBytes: Data, evaluation e: Evaluation, drawn: DrawnEvaluation? = nil) -> [String: Any] {
         let t = model.training, c = model.calibration
         let gz = GzipSize.compressedSize(modelBytes)
 
@@ -54,7 +54,7 @@ enum ModelCard {
                     "params": Fmt.grouped(params)]
         }
 
-        return [
+        return drawnContext(drawn).merging([
             "accuracy": Fmt.percent(e.accuracy), "accuracy_raw": Fmt.fixed(e.accuracy, 6),
             "count": Fmt.grouped(e.count), "correct": Fmt.grouped(e.correct), "errors": Fmt.grouped(e.count - e.correct),
             "evaluation_data": e.data,
@@ -81,7 +81,27 @@ enum ModelCard {
             "nll_before": Fmt.fixed(Double(c.nllBefore), 4), "nll_after": Fmt.fixed(Double(c.nllAfter), 4),
             "fitted_on": c.fittedOn,
             "input_mean": Fmt.fixed(Double(model.input.mean), 4), "input_std": Fmt.fixed(Double(model.input.std), 4),
-        ]
+        ]) { $1 }
+    }
+
+    /// The drawn sets' figures: one row per set and a total per kind (digits, numbers, sums).
+    static func drawnContext(_ drawn: DrawnEvaluation?) -> [String: Any] {
+        func row(_ kind: String, _ name: String, _ right: Int, _ total: Int) -> [String: Any] {
+            let a = Double(right) / Double(total)
+            return ["kind": kind, "name": name, "right": right, "total": total, "accuracy": Fmt.percent(a, 1), "accuracy_raw": Fmt.fixed(a, 6)]
+        }
+        // Without a file there are no rows; TemplateNames.check still needs the rows' names.
+        guard let d = drawn else {
+            return ["has_drawn": false, "drawn_totals": [] as [Any], "drawn_sets": [] as [Any],
+                    "drawn_row_names": row("digit", "", 0, 1), "drawn_how": "", "drawn_command": "", "drawn_sha256": ""]
+        }
+        let names = ["digit": "Single digits", "number": "Numbers", "sum": "Sums"]
+        let totals = DrawnEvaluation.kinds.compactMap { k -> [String: Any]? in
+            let t = d.totals(k)
+            return t.total > 0 ? row(k, names[k]!, t.right, t.total) : nil
+        }
+        return ["has_drawn": true, "drawn_totals": totals, "drawn_sets": d.sets.map { row($0.kind, $0.name, $0.right, $0.total) },
+                "drawn_how": d.how, "drawn_command": d.command, "drawn_sha256": d.modelSHA256]
     }
 
     /// A round upper bound for a chart axis: 1, 2 or 5 times a power of ten.

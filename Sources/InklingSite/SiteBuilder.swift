@@ -17,18 +17,22 @@ public struct SiteBuilder {
     public var evaluationPath: String
     public var goldenPath: String
     public var templatesPath: String
+    /// weights/drawn-evaluation.json, or nil: the card then says the drawn sets were not measured.
+    public var drawnEvaluationPath: String?
 
     public init(model: String = "weights/model.json", evaluation: String = "weights/evaluation.json",
-                golden: String = "weights/golden.json", templates: String = "templates") {
+                golden: String = "weights/golden.json", templates: String = "templates", drawnEvaluation: String? = nil) {
         self.modelPath = model
         self.evaluationPath = evaluation
         self.goldenPath = golden
         self.templatesPath = templates
+        self.drawnEvaluationPath = drawnEvaluation
     }
 
     /// Renders every page in memory: file name -> bytes. Throws `SiteError` naming the file.
     public func render() throws -> [String: Data] {
-        let inputs = try SiteInputs.load(model: modelPath, evaluation: evaluationPath, golden: goldenPath, templates: templatesPath)
+        let inputs = try SiteInputs.load(model: modelPath, evaluation: evaluationPath, golden: goldenPath, templates: templatesPath,
+                                         drawn: drawnEvaluationPath)
         var library = MustacheLibrary()
         for (name, text) in inputs.templates.sorted(by: { $0.key < $1.key }) {
             do { try library.register(text, named: name) } catch {
@@ -42,7 +46,7 @@ public struct SiteBuilder {
         let model = inputs.model
         // The model file's exact text as a JSON string: the page hashes it for the golden check.
         let modelJSON = HTML.scriptSafeJSONString(String(decoding: inputs.modelBytes, as: UTF8.self))
-        let card = ModelCard.context(model: model, modelBytes: inputs.modelBytes, evaluation: inputs.evaluation)
+        let card = ModelCard.context(model: model, modelBytes: inputs.modelBytes, evaluation: inputs.evaluation, drawn: inputs.drawn)
         let common: [String: Any] = [
             "csp": ContentSecurityPolicy.marker,
             "accuracy": card["accuracy"]!, "parameters": card["parameters"]!, "multiply_adds": card["multiply_adds"]!,

@@ -11,13 +11,15 @@ struct SiteInputs {
     var model: ModelFile
     var evaluation: Evaluation
     var goldenJSON: String
+    /// Accuracy on our own drawn digits, numbers and sums, if a file was given.
+    var drawn: DrawnEvaluation?
 
     /// The assets the templates inline; all are required.
     static let requiredAssets = ["style.css", "card.css", "inkling.js", "numbers.js", "app.js", "check.js", "learn.js"]
     static let requiredTemplates = ["index", "model-card", "check"]
 
     static func load(model modelPath: String, evaluation evaluationPath: String, golden goldenPath: String,
-                     templates templatesPath: String) throws -> SiteInputs {
+                     templates templatesPath: String, drawn drawnPath: String? = nil) throws -> SiteInputs {
         let modelBytes = try read(modelPath, what: "the model file (weights/model.json)")
         let model: ModelFile
         do { model = try ModelFile.decode(modelBytes, name: modelPath) } catch {
@@ -38,6 +40,7 @@ struct SiteInputs {
             throw SiteError(file: goldenPath, expected: "golden values written by `inkling golden`", found: problem(error, file: goldenPath))
         }
         let golden = String(decoding: goldenBytes, as: UTF8.self)
+        let drawn = try drawnPath.map { try DrawnEvaluation.load(path: $0, modelBytes: modelBytes, modelPath: modelPath) }
 
         var templates: [String: String] = [:]
         for name in requiredTemplates {
@@ -48,7 +51,7 @@ struct SiteInputs {
             assets[name] = try readText("\(templatesPath)/assets/\(name)", what: "a page asset")
         }
         return SiteInputs(templates: templates, assets: assets, modelBytes: modelBytes, model: model,
-                          evaluation: evaluation, goldenJSON: golden)
+                          evaluation: evaluation, goldenJSON: golden, drawn: drawn)
     }
 
     /// The card prints these figures as facts about this model: refuse an evaluation of

@@ -1,4 +1,5 @@
 import Foundation
+import InklingCore
 import InklingSite
 import XCTest
 
@@ -10,7 +11,8 @@ final class CommittedSiteTests: XCTestCase {
         let builder = SiteBuilder(model: repo.appendingPathComponent("weights/model.json").path,
                                   evaluation: repo.appendingPathComponent("weights/evaluation.json").path,
                                   golden: repo.appendingPathComponent("weights/golden.json").path,
-                                  templates: repo.appendingPathComponent("templates").path)
+                                  templates: repo.appendingPathComponent("templates").path,
+                                  drawnEvaluation: repo.appendingPathComponent("weights/drawn-evaluation.json").path)
         let fresh = try builder.render()
         let site = repo.appendingPathComponent("site")
         let committed = Set((try? FileManager.default.contentsOfDirectory(atPath: site.path)) ?? [])
@@ -29,6 +31,20 @@ final class CommittedSiteTests: XCTestCase {
         }
         let extra = committed.subtracting(fresh.keys).filter { !$0.hasPrefix(".") }
         XCTAssertTrue(extra.isEmpty, "site/ has files a build does not make: \(extra.sorted()). \(hint)")
+    }
+
+    /// The card's drawn-set figures must be of the committed model: after retraining, run
+    /// scripts/drawn-evaluation.sh (the build refuses stale figures too; this says why first).
+    func testCommittedDrawnEvaluationIsOfTheCommittedModel() throws {
+        let repo = Fixture.repo
+        let model = try Data(contentsOf: repo.appendingPathComponent("weights/model.json"))
+        let data = try Data(contentsOf: repo.appendingPathComponent("weights/drawn-evaluation.json"))
+        let drawn = try JSONDecoder().decode(DrawnEvaluation.self, from: data)
+        XCTAssertEqual(drawn.modelSHA256, FileDigest.sha256(data: model),
+                       "weights/drawn-evaluation.json is of another model (stale figures): run scripts/drawn-evaluation.sh and commit it")
+        for kind in DrawnEvaluation.kinds {
+            XCTAssertGreaterThanOrEqual(drawn.totals(kind).total, 40, "expected at least 40 drawn \(kind)s in the committed figures")
+        }
     }
 
     func testCommittedPageIsWithinTheSizeBudget() throws {

@@ -13,6 +13,9 @@ struct Fixture {
     let templates: String
     let modelBytes: Data
     let evaluationValue: Evaluation
+    /// A drawn-set evaluation of the fixture model (weights/drawn-evaluation.json's format).
+    let drawn: String
+    let drawnValue: DrawnEvaluation
 
     /// The repository root (this file is Tests/InklingSiteTests/Fixture.swift).
     static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -50,9 +53,28 @@ struct Fixture {
         let golden = Golden.make(Array(GoldenCases.synthetic().prefix(4)), classifier: Classifier(file), model: text,
                                  modelSHA256: FileDigest.sha256(data: canonical), data: text)
         try golden.encoded().write(to: URL(fileURLWithPath: goldenPath))
+
+        let drawnPath = dir.appendingPathComponent("drawn-evaluation.json").path
+        let drawnJSON = drawnEvaluationJSON(sha256: FileDigest.sha256(data: canonical), text: text)
+        try drawnJSON.write(to: URL(fileURLWithPath: drawnPath))
         return Fixture(dir: dir, model: modelPath, evaluation: evaluationPath, golden: goldenPath,
                        templates: repo.appendingPathComponent("templates").path, modelBytes: canonical,
-                       evaluationValue: evaluation)
+                       evaluationValue: evaluation, drawn: drawnPath,
+                       drawnValue: try JSONDecoder().decode(DrawnEvaluation.self, from: drawnJSON))
+    }
+
+    /// Two digit sets, one number set and two sum sets, `text` in the free-text fields.
+    static func drawnEvaluationJSON(sha256: String, text: String = "fixture",
+                                    sets: String = #"[{"kind": "digit", "name": "traced, mouse", "right": 27, "total": 30},"# +
+                                        #"{"kind": "digit", "name": "pen", "right": 9, "total": 10},"# +
+                                        #"{"kind": "number", "name": "tight", "right": 8, "total": 10},"# +
+                                        #"{"kind": "sum", "name": "plus", "right": 5, "total": 6},"# +
+                                        #"{"kind": "sum", "name": "dotted ÷", "right": 3, "total": 5}]"#) -> Data {
+        let t = jsonString(text)
+        return Data("""
+        {"format": "inkling-drawn-evaluation", "version": 1, "model_sha256": "\(sha256)", "how": \(t), "command": \(t),
+         "sets": \(sets.replacingOccurrences(of: "\"tight\"", with: t))}
+        """.utf8)
     }
 
     /// A JSON string literal for `s`.
@@ -110,6 +132,6 @@ struct Fixture {
     }
 
     func builder(templates: String? = nil) -> SiteBuilder {
-        SiteBuilder(model: model, evaluation: evaluation, golden: golden, templates: templates ?? self.templates)
+        SiteBuilder(model: model, evaluation: evaluation, golden: golden, templates: templates ?? self.templates, drawnEvaluation: drawn)
     }
 }

@@ -53,6 +53,65 @@ final class ModelCardTests: XCTestCase {
         XCTAssertEqual(SiteBuildTests.matches(#"<circle class="dot (curve-[ab])""#, in: acc).count, 6)
     }
 
+    func testCardShowsUseLimitsAndTheDrawnSetFiguresFromTheFile() throws {
+        let f = try Fixture.make()
+        let card = try SiteBuildTests.page(f, "model-card.html")
+        XCTAssertTrue(card.contains("<h2 id=\"h-use\">Intended use</h2>") && card.contains("<p id=\"intended-use\">"))
+        XCTAssertGreaterThanOrEqual(SiteBuildTests.matches(#"(<li>)"#, in: try XCTUnwrap(
+            SiteBuildTests.matches(#"<ul id="limitations">([\s\S]*?)</ul>"#, in: card).first)).count, 4, "expected the limitations listed")
+
+        // Totals per kind, summed here from the file's sets: digit 36/40, number 8/10, sum 8/11.
+        let totals = try XCTUnwrap(SiteBuildTests.matches(#"<table id="drawn-totals">([\s\S]*?)</table>"#, in: card).first)
+        let rows = SiteBuildTests.matches(#"(<tr data-kind="[a-z]+" data-right="\d+" data-total="\d+">)"#, in: totals)
+        var want: [String] = []
+        for kind in DrawnEvaluation.kinds {
+            let sets = f.drawnValue.sets.filter { $0.kind == kind }
+            want.append("<tr data-kind=\"\(kind)\" data-right=\"\(sets.map(\.right).reduce(0, +))\" data-total=\"\(sets.map(\.total).reduce(0, +))\">")
+        }
+        XCTAssertEqual(rows, want)
+        XCTAssertEqual(want[0], "<tr data-kind=\"digit\" data-right=\"36\" data-total=\"40\">")
+        XCTAssertTrue(totals.contains("<td>36 of 40</td><td>90.0%</td>") && totals.contains("<td>8 of 11</td><td>72.7%</td>"), totals)
+        // Every set, in the file's order.
+        let sets = try XCTUnwrap(SiteBuildTests.matches(#"<table id="drawn-sets">([\s\S]*?)</table>"#, in: card).first)
+        XCTAssertEqual(SiteBuildTests.matches(#"<tr data-kind="[a-z]+" data-right="\d+" data-total="\d+"><td>([^<]*)</td>"#, in: sets),
+                       f.drawnValue.sets.map { HTML.escape($0.name) })
+        XCTAssertTrue(card.contains("<code id=\"drawn-sha256\">\(FileDigest.sha256(data: f.modelBytes))</code>"))
+        XCTAssertTrue(card.contains("How they were made: \(f.drawnValue.how)"))
+    }
+
+    func testCardWithoutDrawnFiguresSaysTheyWereNotMeasured() throws {
+        let f = try Fixture.make()
+        var builder = f.builder()
+        builder.drawnEvaluationPath = nil
+        let card = String(decoding: try XCTUnwrap(builder.render()["model-card.html"]), as: UTF8.self)
+        XCTAssertTrue(card.contains("Not measured for this model"))
+        XCTAssertFalse(card.contains("id=\"drawn-totals\""))
+    }
+
+    func testDrawnFiguresOfAnotherModelOrWrongCountsAreRefused() throws {
+        let f = try Fixture.make()
+        let cases: [(Data, String)] = [
+            (Fixture.drawnEvaluationJSON(sha256: String(repeating: "ab", count: 32)), "they are stale"),
+            (Fixture.drawnEvaluationJSON(sha256: FileDigest.sha256(data: f.modelBytes),
+                                         sets: #"[{"kind": "digit", "name": "x", "right": 11, "total": 10}]"#), "with 11 of 10"),
+            (Fixture.drawnEvaluationJSON(sha256: FileDigest.sha256(data: f.modelBytes),
+                                         sets: #"[{"kind": "letter", "name": "x", "right": 1, "total": 10}]"#), "of kind \"letter\""),
+            (Fixture.drawnEvaluationJSON(sha256: FileDigest.sha256(data: f.modelBytes), sets: "[]"), "at least one drawn set"),
+            (Data("{}".utf8), "JSON it cannot read"),
+        ]
+        for (n, (bytes, problem)) in cases.enumerated() {
+            let path = f.dir.appendingPathComponent("drawn-\(n).json").path
+            try bytes.write(to: URL(fileURLWithPath: path))
+            var builder = f.builder()
+            builder.drawnEvaluationPath = path
+            XCTAssertThrowsError(try builder.render(), "case \(n)") { error in
+                let text = "\(error)"
+                XCTAssertTrue(text.hasPrefix(path + ": expected "), text)
+                XCTAssertTrue(text.contains(problem), "case \(n): expected \(problem) in \(text)")
+            }
+        }
+    }
+
     func testEveryInsertedValueIsEscaped() throws {
         let hostile = "<script>alert('x')</script><img src=x onerror=alert(1)>\"&"
         let f = try Fixture.make(text: hostile)

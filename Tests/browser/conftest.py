@@ -4,6 +4,7 @@ page per test, and the figures (timings, pass rates, misses) printed at the end.
 Every test that opens the app also checks, on teardown, that the page made no network
 request and logged no console error: offline-and-clean is asserted everywhere, not once.
 """
+import json
 import os
 
 import pytest
@@ -16,11 +17,45 @@ ARTIFACTS = os.path.join(REPO, "artifacts")
 SCREENSHOTS = os.path.join(ARTIFACTS, "screenshots")
 
 _figures = []
+_drawn = {"model_sha256": None, "sets": []}
+
+# What weights/drawn-evaluation.json says about how its figures were made (the model card shows it).
+DRAWN_HOW = ("The browser tests draw on the page's pad in headless Chromium with real pointer events and read what the page "
+             "announces. Single digits: MNIST test digits traced into pen strokes and drawn with a mouse at three sizes and "
+             "places, and digit shapes designed by hand in code, drawn with a pen and, on an emulated phone, with a finger. "
+             "Numbers of 2 to 4 digits (tight, touching, overlapping, slanted, small, large, traced MNIST) and sums with every "
+             "operator, in Number and Calculator modes. The strokes are synthetic, played back as pointer input, not writing "
+             "collected from people.")
 
 
 def record(line):
     """A figure or finding for the closing summary (and artifacts/browser-report.txt)."""
     _figures.append(line)
+
+
+def record_drawn(app, kind, name, right, total):
+    """One drawn set's result (kind digit, number or sum) for artifacts/drawn-evaluation.json,
+    tied to the SHA-256 of the model the page under test holds."""
+    sha = app.js("return Inkling.loadModel(JSON.parse(document.getElementById('model').textContent)).sha256;")
+    if _drawn["model_sha256"] not in (None, sha):
+        raise AssertionError(f"expected one model in every page of the drawn sets, found {_drawn['model_sha256']} and {sha}")
+    _drawn["model_sha256"] = sha
+    _drawn["sets"].append({"kind": kind, "name": name, "right": right, "total": total})
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """The drawn sets that ran, for scripts/drawn-evaluation.sh (which copies them to weights/)."""
+    if not _drawn["sets"]:
+        return
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    out = {"format": "inkling-drawn-evaluation", "version": 1, "model_sha256": _drawn["model_sha256"],
+           "how": DRAWN_HOW, "command": "scripts/drawn-evaluation.sh", "sets": _drawn["sets"],
+           "tests_passed": exitstatus == 0}
+    tmp = os.path.join(ARTIFACTS, "drawn-evaluation.json.tmp")
+    with open(tmp, "w") as f:
+        json.dump(out, f, indent=1, ensure_ascii=False)
+        f.write("\n")
+    os.replace(tmp, os.path.join(ARTIFACTS, "drawn-evaluation.json"))
 
 
 def site_file(name):

@@ -11,7 +11,7 @@ import pytest
 
 import mnist_digits
 import numberpaths
-from conftest import ARTIFACTS, record
+from conftest import ARTIFACTS, record, record_drawn
 
 # Fixed numbers, 2 to 4 digits, chosen once by a seeded generator (every digit appears).
 _rng = random.Random(2026)
@@ -116,6 +116,7 @@ def test_numbers(app, mnist_pixels, category):
             if not got["status"].startswith("Not sure"):
                 sure_misses.append(misses[-1])
     right = count - len(misses)
+    record_drawn(app, "number", category, right, count)
     record(f"numbers drawn, {category}: {right}/{count} right" + (f"; misses: {', '.join(misses)}" if misses else ""))
     assert right >= floor * count, f"{category}: expected at least {floor:.0%} of {count} right, found {right}: {misses}"
     # A wrong number should come with doubt ("Not sure: 47 or 4?"); at most one may not.
@@ -142,6 +143,7 @@ def test_sums(app, category):
             misses.append(f"{a}{op}{b} -> {got['status']!r}")
         _tally("sum: " + category, ok, f"{a}{op}{b} -> {got['status']!r}")
     right = count - len(misses)
+    record_drawn(app, "sum", category, right, count)
     record(f"sums drawn, {category}: {right}/{count} right" + (f"; misses: {', '.join(misses)}" if misses else ""))
     assert right >= floor * count, f"{category}: expected at least {floor:.0%} of {count} right, found {right}: {misses}"
 

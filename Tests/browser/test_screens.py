@@ -10,7 +10,7 @@ import browser
 import handpaths
 import mnist_digits
 import tracing
-from conftest import REPO, SCREENSHOTS, CleanCheck, record, site_file
+from conftest import REPO, SCREENSHOTS, CleanCheck, record, record_drawn, site_file
 
 
 def save_screenshots(driver, name):
@@ -90,6 +90,7 @@ def test_phone_touch_drawing_and_screenshot():
             if got["digit"] != str(d):
                 misses.append(f"finger-drawn {d}: found {got['digit'] or 'nothing'} ({got['state']}, {got['confidence']})")
         record(f"draw hand-drawn, touch on phone: {10 - len(misses)}/10 correct" + "".join(f"\n    miss: {m}" for m in misses))
+        record_drawn(app, "digit", "hand-drawn, finger on a phone", 10 - len(misses), 10)
         driver.execute_script("window.scrollTo(0, 0);")
         shots = save_screenshots(driver, "phone")
         record(f"screenshots: {', '.join(os.path.relpath(p, REPO) for p in shots)}")

@@ -42,7 +42,6 @@
   var frameRequested = false;
   var padAspect = 1;       // pad width / height
   var barItems = [];
-  var insideMaps = null;   // [{ canvases: [...], index }] built on first use
   var nextStrokeId = 0;    // strokes carry an id: the glyph cache knows them by id and length
   var redoStack = [];      // strokes taken back by undo, for redo
   var glyphReader = null;  // InklingNumbers.modelReader around the model, made on first use
@@ -69,6 +68,7 @@
     if (window.ResizeObserver) new ResizeObserver(resizePad).observe(pad);
     else window.addEventListener('resize', resizePad);
     bindInput();
+    bindInside();
     update();
     var t2 = performance.now();
     // firstPredictionMs counts from navigation start: parsing, model load and first prediction.
@@ -562,71 +562,241 @@
     c.putImageData(img, 0, 0);
   }
 
-  // "Look inside": every channel of every convolution layer's output, orange for positive
-  // responses and blue for negative ones, scaled by the layer's largest magnitude.
-  // Off screen, the maps are not computed (about 1 ms per update); they catch up when shown.
-  var insideVisible = true, insideInput = null, insideStale = false;
-  if (window.IntersectionObserver) {
-    new IntersectionObserver(function (entries) {
-      insideVisible = entries[entries.length - 1].isIntersecting;
-      if (insideVisible && insideStale && model) drawInside(insideInput);
-    }, { rootMargin: '200px' }).observe($('inside'));
+  // ------------------------------------------------------------------ look inside
+
+  // "Look inside": one row per layer of the model, between the input (the preview) and the
+  // output (the bars): maps for each channel of a 3-D output, the dense layer's contribution
+  // per class and input channel. Drawn only while the panel is open, and only the rows on
+  // screen (the others catch up when scrolled to). Hover or tap a map: its filter's weights.
+  var insideOpen = false, insideInput = null, insideRows = null, insideActs = null;
+
+  function bindInside() {
+    var toggle = $('inside-toggle'), root = $('inside');
+    toggle.addEventListener('click', function () {
+      insideOpen = !insideOpen;
+      toggle.setAttribute('aria-expanded', String(insideOpen));
+      app.dataset.inside = insideOpen ? 'open' : 'closed';
+      if (!insideRows) insideRows = buildInside();
+      hideDetail();
+      resizePad();
+      if (insideOpen) drawInside(insideInput);
+    });
+    var point = function (e) { if (e.target.dataset.ch) showDetail(e.target, e); };
+    root.addEventListener('pointerover', point);
+    root.addEventListener('click', point);
+    root.addEventListener('pointermove', function (e) { if (e.target.dataset.ch === 'dense') point(e); });
+    root.addEventListener('pointerleave', function (e) { if (e.pointerType === 'mouse') hideDetail(); });
+    document.addEventListener('keydown', function (e) { if (e.key === 'Escape') hideDetail(); });
   }
 
-  function drawInside(input) {
-    if (!model.activations) return;
-    insideInput = input;
-    insideStale = !insideVisible && !!insideMaps;
-    if (insideStale) return;
-    var acts = model.activations(input || new Float32Array(784));
-    var convs = acts.filter(function (a) { return a.shape && a.shape.length === 3 && /conv/i.test(a.type || a.layer || a.name || ''); });
-    if (!insideMaps) insideMaps = buildInside(convs);
-    for (var l = 0; l < convs.length && l < insideMaps.length; l++) {
-      var a = convs[l], C = a.shape[0], H = a.shape[1], W = a.shape[2], v = a.values;
-      var peak = 1e-6;
-      for (var i = 0; i < v.length; i++) peak = Math.max(peak, Math.abs(v[i]));
-      for (var ch = 0; ch < C; ch++) {
-        var canvas = insideMaps[l][ch], c = canvas.getContext('2d'), img = c.createImageData(W, H);
-        for (var k = 0; k < H * W; k++) {
-          var x = input ? v[ch * H * W + k] / peak : 0;
-          var pos = Math.max(0, x), neg = Math.max(0, -x);
-          if (darkScheme.matches) {  // glow on black
-            img.data[4 * k] = Math.round(255 * (pos + 0.1 * neg));
-            img.data[4 * k + 1] = Math.round(255 * (0.45 * pos + 0.45 * neg));
-            img.data[4 * k + 2] = Math.round(255 * (0.05 * pos + 0.8 * neg));
-          } else {  // ink on paper
-            img.data[4 * k] = Math.round(255 * (1 - 0.15 * pos - 0.9 * neg));
-            img.data[4 * k + 1] = Math.round(255 * (1 - 0.55 * pos - 0.55 * neg));
-            img.data[4 * k + 2] = Math.round(255 * (1 - 0.95 * pos - 0.2 * neg));
-          }
-          img.data[4 * k + 3] = 255;
+  function shapeText(s) { return s.join('×'); }
+
+  function layerTitle(L) {
+    if (L.type === 'conv2d') return 'convolution, ' + L.outShape[0] + ' filters ' + L.k + '×' + L.k + ' → ' + shapeText(L.outShape);
+    if (L.type === 'relu') return 'ReLU: negatives set to 0';
+    if (L.type === 'maxpool2d') return 'max-pooling ' + L.size + '×' + L.size + ' → ' + shapeText(L.outShape);
+    if (L.type === 'flatten') return shapeText(L.inShape) + ' → ' + L.outShape[0] + ' numbers in a row';
+    return 'dense ' + L.inShape[0] + ' → ' + L.outShape[0] + ': each class score is a sum of weight × input';
+  }
+
+  // The groups a dense layer's inputs are summed in: the channels of a flattened [C, H, W]
+  // (the layer before the flatten), else one group per input.
+  function denseGroups(l) {
+    var prev = model.layers[l - 1];
+    if (prev && prev.type === 'flatten' && prev.inShape.length === 3) return { n: prev.inShape[0], size: prev.inShape[1] * prev.inShape[2], h: prev.inShape[1], w: prev.inShape[2] };
+    var F = model.layers[l].inShape[0];
+    return { n: F, size: 1, h: 1, w: 1 };
+  }
+
+  function buildInside() {
+    var root = $('inside'), rows = [];
+    var summary = model.layers.map(function (L) { return L.name + ' (' + L.type + ', ' + shapeText(L.outShape) + ')'; });
+    root.setAttribute('aria-label', 'The network\u2019s ' + model.layers.length + ' layers for the current input: ' + summary.join(', ') +
+      '. The maps are pictures; the answer and the output probabilities are given as text.');
+    model.layers.forEach(function (L, l) {
+      var row = document.createElement('div'), h = document.createElement('h3'), maps = document.createElement('div');
+      row.className = 'layer';
+      row.dataset.layer = L.name;
+      row.dataset.type = L.type;
+      h.textContent = L.name + ': ' + layerTitle(L);
+      maps.className = 'maps';
+      var canvases = [], s = L.outShape;
+      if (s.length === 3) {
+        // Rows of at most 8 large or 16 small maps, shrunk to fit a narrow column.
+        var n = Math.min(s[0], s[1] >= 28 ? 8 : 16);
+        var width = 'min(' + Math.max(22, Math.min(52, 2 * s[1])) + 'px, calc((100% - ' + 3 * (n - 1) + 'px) / ' + n + '))';
+        for (var ch = 0; ch < s[0]; ch++) {
+          var c = document.createElement('canvas');
+          c.width = s[2]; c.height = s[1];
+          c.style.width = width;
+          c.dataset.layer = String(l); c.dataset.ch = String(ch);
+          maps.appendChild(c);
+          canvases.push(c);
         }
-        c.putImageData(img, 0, 0);
+      } else if (L.type === 'dense') {
+        var g = denseGroups(l), c2 = document.createElement('canvas');
+        c2.width = g.n; c2.height = s[0];
+        c2.className = 'contrib';
+        c2.dataset.layer = String(l); c2.dataset.ch = 'dense';
+        maps.appendChild(c2);
+        canvases.push(c2);
+        var note = document.createElement('p');
+        note.className = 'help';
+        note.textContent = 'Rows: the ' + s[0] + ' classes; columns: ' + (g.size > 1 ? 'the ' + g.n + ' channels of ' + model.layers[l - 1].name + ', each summed over its ' + g.h + '×' + g.w + ' values' : 'its ' + g.n + ' inputs') + '.';
+        maps.appendChild(note);
       }
+      row.appendChild(h); row.appendChild(maps);
+      root.appendChild(row);
+      rows.push({ el: row, canvases: canvases, visible: true, stale: true });
+    });
+    if (window.IntersectionObserver) {
+      var seen = new IntersectionObserver(function (entries) {
+        entries.forEach(function (en) {
+          var l = Number(en.target.dataset.index), r = rows[l];
+          r.visible = en.isIntersecting;
+          if (r.visible && r.stale && insideOpen) drawRow(r, l);
+        });
+      }, { rootMargin: '100px' });
+      rows.forEach(function (r, l) { r.el.dataset.index = String(l); seen.observe(r.el); });
+    }
+    return rows;
+  }
+
+  // Orange for positive values, blue for negative ones, on paper (or glowing on black).
+  function tint(x, data, k) {
+    var pos = Math.max(0, x), neg = Math.max(0, -x);
+    if (darkScheme.matches) {
+      data[k] = Math.round(255 * Math.min(1, pos + 0.1 * neg));
+      data[k + 1] = Math.round(255 * Math.min(1, 0.45 * pos + 0.45 * neg));
+      data[k + 2] = Math.round(255 * Math.min(1, 0.05 * pos + 0.8 * neg));
+    } else {
+      data[k] = Math.round(255 * (1 - 0.15 * pos - 0.9 * neg));
+      data[k + 1] = Math.round(255 * (1 - 0.55 * pos - 0.55 * neg));
+      data[k + 2] = Math.round(255 * (1 - 0.95 * pos - 0.2 * neg));
+    }
+    data[k + 3] = 255;
+  }
+
+  function peakOf(v, from, to) {
+    var peak = 1e-6;
+    for (var i = from; i < to; i++) peak = Math.max(peak, Math.abs(v[i]));
+    return peak;
+  }
+
+  // While the pen moves the maps follow at most every READ_PAUSE_MS (a frame stays short);
+  // on pen lift, at once.
+  var insideTimer = null, insideAt = 0;
+  function drawInside(input) {
+    insideInput = input;
+    if (!insideOpen || !insideRows) return;
+    var now = performance.now();
+    if (drawing && now - insideAt < READ_PAUSE_MS) {
+      if (!insideTimer) insideTimer = setTimeout(function () { insideTimer = null; drawInside(insideInput); }, READ_PAUSE_MS);
+      return;
+    }
+    insideAt = now;
+    insideActs = input ? model.activations(input) : null;
+    insideRows.forEach(function (r, l) { r.stale = true; r.el.dataset.stale = 'true'; if (r.visible) drawRow(r, l); });
+  }
+
+  function drawRow(r, l) {
+    r.stale = false;
+    r.el.dataset.stale = 'false';
+    var L = model.layers[l], a = insideActs ? insideActs[l].values : null;
+    if (L.type === 'dense') { drawContributions(r.canvases[0], l, a); return; }
+    if (!r.canvases.length) return;
+    var C = L.outShape[0], H = L.outShape[1], W = L.outShape[2], HW = H * W;
+    var peak = a ? peakOf(a, 0, a.length) : 1;  // one scale per layer: channels compare
+    for (var ch = 0; ch < C; ch++) {
+      var c = r.canvases[ch].getContext('2d'), img = c.createImageData(W, H);
+      for (var k = 0; k < HW; k++) tint(a ? a[ch * HW + k] / peak : 0, img.data, 4 * k);
+      c.putImageData(img, 0, 0);
     }
   }
 
-  function buildInside(convs) {
-    var root = $('inside'), maps = [];
-    convs.forEach(function (a, l) {
-      var section = document.createElement('div'), h = document.createElement('h3'), row = document.createElement('div');
-      section.className = 'layer-maps';
-      section.dataset.layer = a.layer || a.name || ('conv' + (l + 1));
-      h.textContent = (a.layer || a.name || 'convolution ' + (l + 1)) + ': ' + a.shape[0] + ' maps of ' + a.shape[1] + '×' + a.shape[2];
-      row.className = 'maps';
-      var canvases = [];
-      for (var ch = 0; ch < a.shape[0]; ch++) {
-        var c = document.createElement('canvas');
-        c.width = a.shape[2]; c.height = a.shape[1];
-        row.appendChild(c);
-        canvases.push(c);
-      }
-      section.appendChild(h); section.appendChild(row);
-      root.appendChild(section);
-      maps.push(canvases);
-    });
-    return maps;
+  // contribution[class][group] = sum over the group's inputs of weight × input.
+  function contributions(l, input) {
+    var L = model.layers[l], g = denseGroups(l), F = L.inShape[0], out = [];
+    for (var o = 0; o < L.outShape[0]; o++) {
+      var row = new Float64Array(g.n);
+      for (var i = 0; i < F; i++) row[Math.floor(i / g.size)] += L.weight[o * F + i] * input[i];
+      out.push(row);
+    }
+    return out;
   }
+
+  function drawContributions(canvas, l, a) {
+    var c = canvas.getContext('2d'), img = c.createImageData(canvas.width, canvas.height);
+    var rows = a ? contributions(l, insideActs[l - 1].values) : null, peak = 1e-6;
+    if (rows) rows.forEach(function (row) { peak = Math.max(peak, peakOf(row, 0, row.length)); });
+    for (var o = 0; o < canvas.height; o++) {
+      for (var j = 0; j < canvas.width; j++) tint(rows ? rows[o][j] / peak : 0, img.data, 4 * (o * canvas.width + j));
+    }
+    c.putImageData(img, 0, 0);
+  }
+
+  // The weights behind a map: a convolution channel's filter (all its input channels),
+  // the same channel's filter for the relu and pooling after it, or for the dense layer
+  // the weights from the pointed-at channel to the pointed-at class.
+  function showDetail(target, e) {
+    var l = Number(target.dataset.layer), box = $('inside-detail'), title, grids = [];
+    if (target.dataset.ch === 'dense') {
+      var L = model.layers[l], g = denseGroups(l), rect = target.getBoundingClientRect();
+      var col = Math.min(g.n - 1, Math.max(0, Math.floor((e.clientX - rect.left) / rect.width * g.n)));
+      var cls = Math.min(L.outShape[0] - 1, Math.max(0, Math.floor((e.clientY - rect.top) / rect.height * L.outShape[0])));
+      var F = L.inShape[0], w = L.weight.subarray(cls * F + col * g.size, cls * F + (col + 1) * g.size);
+      var sum = insideActs ? contributions(l, insideActs[l - 1].values)[cls][col] : 0;
+      title = L.name + ': weights from channel ' + col + ' to class ' + cls + ' (contribution ' + fmt(sum) + ')';
+      grids.push({ label: 'channel ' + col + ' → ' + cls, values: w, h: g.h, w: g.w });
+      box.dataset.layer = L.name; box.dataset.filter = String(col); box.dataset.cls = String(cls);
+    } else {
+      var ch = Number(target.dataset.ch), k = l;
+      while (k >= 0 && model.layers[k].type !== 'conv2d') k--;
+      if (k < 0) { hideDetail(); return; }
+      var C = model.layers[k], K = C.k * C.k, Cin = C.inShape[0];
+      title = C.name + ' filter ' + ch + ': ' + Cin + ' input channel' + (Cin > 1 ? 's' : '') + ' × ' + C.k + '×' + C.k + ' weights, bias ' + fmt(C.bias[ch]);
+      for (var i = 0; i < Cin; i++) grids.push({ label: 'in ' + i, values: C.weight.subarray((ch * Cin + i) * K, (ch * Cin + i + 1) * K), h: C.k, w: C.k });
+      box.dataset.layer = C.name; box.dataset.filter = String(ch); box.dataset.cls = '';
+    }
+    box.textContent = '';
+    var p = document.createElement('p');
+    p.textContent = title;
+    box.appendChild(p);
+    var peak = 1e-6;
+    grids.forEach(function (gr) { peak = Math.max(peak, peakOf(gr.values, 0, gr.values.length)); });
+    var all = document.createElement('div');
+    all.className = 'kernels';
+    grids.forEach(function (gr, n) {
+      var fig = document.createElement('div'), grid = document.createElement('div');
+      fig.className = 'kernel';
+      fig.dataset.input = String(n);
+      grid.className = 'cells';
+      grid.style.gridTemplateColumns = 'repeat(' + gr.w + ', auto)';
+      for (var j = 0; j < gr.values.length; j++) {
+        var cell = document.createElement('span'), v = gr.values[j], x = v / peak;
+        cell.textContent = fmt(v);
+        cell.dataset.w = String(v);
+        cell.style.backgroundColor = x >= 0 ? 'rgba(217,72,15,' + (0.85 * x).toFixed(3) + ')' : 'rgba(28,111,196,' + (-0.85 * x).toFixed(3) + ')';
+        grid.appendChild(cell);
+      }
+      var label = document.createElement('small');
+      label.textContent = gr.label;
+      fig.appendChild(grid); fig.appendChild(label);
+      all.appendChild(fig);
+    });
+    box.appendChild(all);
+    box.hidden = false;
+    // Below the maps' row, or above it if the screen ends first: over other rows, never
+    // over the row pointed at, so nothing under the pointer moves.
+    var net = box.parentNode.getBoundingClientRect(), row = target.parentNode.getBoundingClientRect();
+    var below = row.bottom + box.offsetHeight + 4 <= window.innerHeight;
+    box.style.top = Math.round(below ? row.bottom - net.top + 4 : row.top - net.top - box.offsetHeight - 4) + 'px';
+  }
+
+  function hideDetail() { $('inside-detail').hidden = true; }
+
+  // Two decimals, a true minus sign: "−0.12".
+  function fmt(v) { var t = Math.abs(v).toFixed(2); return (v < 0 && t !== '0.00' ? '\u2212' : '') + t; }
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
   else start();

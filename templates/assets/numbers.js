@@ -35,7 +35,8 @@
  *      share of the total probability is its confidence. Below `unsureBelow`, or with any
  *      digit below it, the reading is unsure and names the runner-up ("47 or 4?").
  *
- * Operators are read from stroke geometry (the model only knows digits). A stroke is
+ * Operators are read from stroke geometry (the model only knows digits); in an image, a whole
+ * blob of ink is first turned into straight strokes (blobStrokes). A stroke is
  * "straight" when its chord is at least 0.8 of its path; angles are 0..180 degrees, screen up.
  *   '-'  one straight stroke within 25 degrees of horizontal, 0.1 to 2.5 H long, near the
  *        middle of the writing
@@ -261,6 +262,85 @@
     return out;
   }
 
+  /**
+   * Image ink as pen strokes, so opened images get the operator rules above: a blob is
+   * explained by up to four straight bands twice the ink's width (a Hough search, angles 4
+   * degrees apart, taking the fullest band first, each at least 0.25 H long), each a
+   * two-point stroke from end to end; a roundish blob under 0.3 H across is a dot. Null when over 12%
+   * of the ink lies farther than 1.2 stroke widths from every band's centre line (a curve: a
+   * digit), or two bands cross away from their middles (a 4 or a t).
+   */
+  function blobStrokes(pixels, w, H) {
+    var n = pixels.length, xs = new Float64Array(n), ys = new Float64Array(n), i, k;
+    var x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity, ink = new Set(pixels), edges = 0;
+    for (i = 0; i < n; i++) {
+      k = pixels[i];
+      xs[i] = k % w + 0.5; ys[i] = Math.floor(k / w) + 0.5;
+      x0 = Math.min(x0, xs[i]); x1 = Math.max(x1, xs[i]); y0 = Math.min(y0, ys[i]); y1 = Math.max(y1, ys[i]);
+      if (!ink.has(k - 1)) edges++;
+      if (!ink.has(k + 1)) edges++;
+      if (!ink.has(k - w)) edges++;
+      if (!ink.has(k + w)) edges++;
+    }
+    var bw = x1 - x0 + 1, bh = y1 - y0 + 1;
+    if (bw < 0.3 * H && bh < 0.3 * H && Math.max(bw, bh) < 2.2 * Math.min(bw, bh)) return [{ points: [[(x0 + x1) / 2, (y0 + y1) / 2]] }];
+    // A band t wide and L long has about 2L edge pixels: t is about 2 * ink / edges.
+    var half = Math.max(1, 2 * n / edges), used = new Uint8Array(n), left = n, lines = [];
+    while (lines.length < 4 && left > 0.12 * n) {
+      var best = null;
+      for (var deg = 0; deg < 180; deg += 4) {
+        var th = deg * Math.PI / 180, nx = Math.sin(th), ny = Math.cos(th), lo = Infinity;
+        for (i = 0; i < n; i++) lo = Math.min(lo, xs[i] * nx + ys[i] * ny);
+        var bins = new Float64Array(Math.ceil(x1 - x0 + y1 - y0) + 3);
+        for (i = 0; i < n; i++) if (!used[i]) bins[Math.floor(xs[i] * nx + ys[i] * ny - lo)]++;
+        var span = Math.max(1, Math.round(2 * half)), sum = 0;
+        for (k = 0; k < bins.length; k++) {
+          sum += bins[k] - (k >= span ? bins[k - span] : 0);
+          if (!best || sum > best.count) best = { deg: deg, r: lo + k + 1 - span / 2, count: sum };
+        }
+      }
+      th = best.deg * Math.PI / 180; nx = Math.sin(th); ny = Math.cos(th);
+      var dx = Math.cos(th), dy = -Math.sin(th), s0 = Infinity, s1 = -Infinity, taken = 0;
+      for (i = 0; i < n; i++) {
+        if (used[i] || Math.abs(xs[i] * nx + ys[i] * ny - best.r) > half) continue;
+        var along = xs[i] * dx + ys[i] * dy;
+        s0 = Math.min(s0, along); s1 = Math.max(s1, along);
+        used[i] = 1; taken++;
+      }
+      if (!taken || s1 - s0 < 0.25 * H) break;
+      left -= taken;
+      lines.push({ points: [[best.r * nx + s0 * dx, best.r * ny + s0 * dy], [best.r * nx + s1 * dx, best.r * ny + s1 * dy]] });
+    }
+    // Explained: ink within a stroke width of some band's centre line.
+    var near = 0;
+    for (i = 0; i < n && lines.length; i++) {
+      for (k = 0; k < lines.length; k++) {
+        if (pointSegment2([xs[i], ys[i]], lines[k].points[0], lines[k].points[1]) <= 1.5 * half * half) { near++; break; }
+      }
+    }
+    if (near < 0.88 * n) return null;
+    if (lines.length === 2) {
+      var c = crossing(lines[0].points[0], lines[0].points[1], lines[1].points[0], lines[1].points[1]);
+      if (c && (c.t < 0.2 || c.t > 0.8 || c.u < 0.2 || c.u > 0.8)) return null;
+    }
+    return lines;
+  }
+
+  // The strokes an operator would be read from: drawn strokes as they are, whole blobs of
+  // image ink as blobStrokes gives them (cached on the piece); null if some part has none.
+  function operatorInk(list, H) {
+    var out = [];
+    for (var i = 0; i < list.length; i++) {
+      var p = list[i];
+      if (p.stroke) { out.push(p.stroke); continue; }
+      if (!p.whole) return null;
+      if (p.lines === undefined) p.lines = blobStrokes(p.pixels, p.w, H);
+      if (!p.lines) return null;
+      out = out.concat(p.lines);
+    }
+    return out;
+  }
+
   /** The most likely operator of a glyph's strokes ('+', '-', 'x', '/', '*', '÷', '='), or null. */
   function classifyOperator(strokes, H, midY) {
     if (H === undefined) {
@@ -420,6 +500,9 @@
         if (px.length) {
           var piece = pixelPiece((prefix || 'i') + 'b' + bi + '.' + e, px, w, s, level);
           piece.blob = (prefix || 'i') + 'b' + bi;
+          piece.whole = edges.length === 2;  // not cut: it may be an operator (operatorInk)
+          piece.pixels = px;
+          piece.w = w;
           pieces.push(piece);
         }
       }
@@ -634,8 +717,9 @@
       if (!r) { r = readGlyph(renderPatches(list.map(function (p) { return p.patch; }))); cache.set(ck, r); }
       c.reading = r;
       var ops = {}, opMax = 0;
-      if (mode === 'calc' && list.every(function (p) { return p.stroke; })) {
-        ops = operatorScores(list.map(function (p) { return p.stroke; }), H, midY);
+      var opInk = mode === 'calc' ? operatorInk(list, H) : null;
+      if (opInk) {
+        ops = operatorScores(opInk, H, midY);
         for (var o in ops) opMax = Math.max(opMax, ops[o]);
       }
       if (!r.blank) {
