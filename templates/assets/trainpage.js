@@ -31,7 +31,8 @@
   var FLOOR = 0.02;          // the schedule ends at this fraction of the peak
   var SEED = 1;
   var SLICE_MS = 30;
-  var EVAL_EVERY_MS = 1500;  // of training time between held-out evaluations
+  var EVAL_EVERY_MS = 1500;  // of training time between held-out evaluations, at least;
+  var EVAL_SHARE = 0.2;      // and at most this share of the time goes to evaluating
   var EVAL_CHUNK = 50;       // held-out digits per unit of evaluation work
   var LOSS_POINT_MS = 250;   // one loss point per this much wall time
   var SHOWN_PER_DIGIT = 2;   // held-out digits shown with guesses, per class
@@ -48,7 +49,10 @@
   var seen = 0, cursor = 0, epoch = 0, steps = 0;
   var trainMs = 0, sinceEval = 0;
   var lossSum = 0, lossCount = 0, lastLossPoint = 0, smoothLoss = NaN;
-  var evaluation = null;         // { next, correct, predictions } while evaluating
+  var evaluation = null;         // { next, correct, predictions, ms } while evaluating
+  var evalInterval = EVAL_EVERY_MS;
+  var trainingOn = false;        // trained past the plan at the user's request
+  var inputDelay = null;         // ms from the last pause click to its handler
   var predictions = null;        // Uint8Array over held-out, from the last evaluation
   var history = [];              // { t, seen, accuracy } per evaluation
   var losses = [];               // { t, loss }
@@ -76,15 +80,22 @@
     }
     net = InklingLearn.fromArchitecture('inkling', { seed: SEED, dropout: DROPOUT });
     net.setOptimizer({ kind: 'adamw', weightDecay: WEIGHT_DECAY });
+    // Grey bytes; learn.js normalises each training batch as it goes (the held-out set once).
     function part(p, name) {
       var bytes = DigitPack.decode(p.pixels, p.count, 'train-data.js ' + name);
-      return { count: p.count, bytes: bytes, x: net.normalise(bytes, p.count),
+      return { count: p.count, bytes: bytes,
                labels: Array.prototype.slice.call(DigitPack.labels(p.labels, p.count, 'train-data.js ' + name + ' labels')) };
     }
     train = part(data.train, 'train');
     heldout = part(data.heldout, 'heldout');
+    heldout.x = net.normalise(heldout.bytes, heldout.count);
+    if (typeof data.selection === 'string') $('data-selection').textContent = data.selection;
+    ['train-count', 'heldout-count'].forEach(function (id, k) {
+      var el = $(id);
+      if (el) el.textContent = (k ? heldout : train).count.toLocaleString('en-US');
+    });
     order = InklingLearn.shuffle(train.count, net.random);
-    batchX = new Float32Array(BATCH * 784);
+    batchX = new Uint8Array(BATCH * 784);
     batchY = new Array(BATCH);
     var per = new Array(10).fill(0);
     for (var i = 0; i < heldout.count && shown.length < 10 * SHOWN_PER_DIGIT; i++) {
@@ -107,7 +118,7 @@
     for (var k = 0; k < BATCH; k++) {
       if (cursor === train.count) { cursor = 0; epoch++; order = InklingLearn.shuffle(train.count, net.random); }
       var i = order[cursor++];
-      batchX.set(train.x.subarray(i * 784, (i + 1) * 784), k * 784);
+      batchX.set(train.bytes.subarray(i * 784, (i + 1) * 784), k * 784);
       batchY[k] = train.labels[i];
     }
     var loss = net.trainStep(batchX, batchY, rate());
@@ -118,7 +129,7 @@
   }
 
   function evaluateChunk() {
-    var e = evaluation, lo = e.next, hi = Math.min(heldout.count, lo + EVAL_CHUNK);
+    var t0 = performance.now(), e = evaluation, lo = e.next, hi = Math.min(heldout.count, lo + EVAL_CHUNK);
     var z = net.logits(heldout.x.subarray(lo * 784, hi * 784));
     for (var i = lo; i < hi; i++) {
       var best = 0;
@@ -127,7 +138,10 @@
       if (best === heldout.labels[i]) e.correct++;
     }
     e.next = hi;
+    e.ms += performance.now() - t0;
     if (hi === heldout.count) {
+      // A slower machine evaluates less often, so training keeps most of the time.
+      evalInterval = Math.max(EVAL_EVERY_MS, e.ms * (1 - EVAL_SHARE) / EVAL_SHARE);
       predictions = e.predictions;
       var accuracy = e.correct / heldout.count;
       history.push({ t: round(performance.now() / 1000, 3), seen: seen, accuracy: accuracy });
@@ -136,7 +150,7 @@
       evaluation = null;
       sinceEval = 0;
       dirty.charts = dirty.gallery = true;
-      if (seen >= PLAN_EPOCHS * train.count) finish();
+      if (seen >= PLAN_EPOCHS * train.count && !trainingOn) finish();
     }
   }
 
@@ -163,7 +177,7 @@
         var after = performance.now();
         if (wasTraining) { trainMs += after - now; trainedMs += after - now; sinceEval += after - now; }
         now = after;
-        if (!evaluation && sinceEval >= EVAL_EVERY_MS) evaluation = { next: 0, correct: 0, predictions: new Uint8Array(heldout.count) };
+        if (!evaluation && sinceEval >= evalInterval) evaluation = { next: 0, correct: 0, predictions: new Uint8Array(heldout.count), ms: 0 };
       }
       if (trained) noteSpeed(trainedMs, trained);
       if (now - lastLossPoint >= LOSS_POINT_MS && lossCount) {
@@ -197,7 +211,7 @@
       pauseButton.textContent = 'Resume';
       statusLine.textContent = 'Paused. The pad still reads with the weights as they are.';
     } else {
-      if (state === 'finished') PLAN_EPOCHS = Infinity;   // train on at the final rate
+      if (state === 'finished') trainingOn = true;   // past the plan: the final rate, no end
       state = 'training';
       pauseButton.textContent = 'Pause';
       statusLine.textContent = 'Training…';
@@ -218,7 +232,7 @@
   function paint() {
     var epochs = seen / train.count;
     seenOut.textContent = seen.toLocaleString('en-US');
-    epochOut.textContent = 'epoch ' + epochs.toFixed(2) + (isFinite(PLAN_EPOCHS) ? ' of ' + PLAN_EPOCHS : '');
+    epochOut.textContent = 'epoch ' + epochs.toFixed(2) + ' of ' + PLAN_EPOCHS;
     lossOut.textContent = isNaN(smoothLoss) ? '–' : smoothLoss.toFixed(3);
     lrOut.textContent = rate().toExponential(1) + ' (peak ' + peakRate().toExponential(1) + ')';
     if (state === 'training') statusLine.textContent = evaluation ? 'Checking the held-out digits…' : 'Training…';
@@ -438,10 +452,23 @@
 
   function round(v, digits) { var m = Math.pow(10, digits); return Math.round(v * m) / m; }
 
+  // SHA-256 of the training digits as the page trains on them (784 grey bytes each, then the
+  // labels as ASCII digits), for the model file's provenance.
+  var digest = null;
+  function trainDigest() {
+    if (digest) return digest;
+    var bytes = new Uint8Array(train.bytes.length + train.count);
+    bytes.set(train.bytes);
+    for (var i = 0; i < train.count; i++) bytes[train.bytes.length + i] = 48 + train.labels[i];
+    digest = Inkling.sha256(bytes);
+    return digest;
+  }
+
   function exportModel() {
     var last = history[history.length - 1];
     return net.exportModel({ training: {
       architecture: 'inkling', batch_size: BATCH, seed: SEED, epochs: Math.ceil(seen / train.count),
+      data: [{ file: 'train-data.js (' + train.count + ' training digits)', sha256: trainDigest() }],
       command: 'train.html (in-browser training, learn.js, on train-data.js)',
       learning_rate_schedule: 'cosine(peak: ' + peakRate().toExponential(2) + ', floor: ' + FLOOR + ', epochs: ' + PLAN_EPOCHS + ')',
       optimizer: 'adamw(beta1: 0.9, beta2: 0.999, weight_decay: ' + WEIGHT_DECAY + ')',
@@ -466,10 +493,16 @@
   window.InklingTrainPage = {
     history: history, losses: losses,
     exportModel: function () { return exportModel(); },
-    state: function () { return { state: state, seen: seen, steps: steps, trainMs: trainMs, error: failed ? String(failed.message || failed) : null }; },
+    state: function () {
+      return { state: state, seen: seen, steps: steps, trainMs: trainMs, inputDelay: inputDelay, evalInterval: evalInterval,
+               error: failed ? String(failed.message || failed) : null };
+    },
   };
 
-  pauseButton.addEventListener('click', function () { setPaused(state === 'training'); });
+  pauseButton.addEventListener('click', function (e) {
+    inputDelay = Math.max(0, performance.now() - e.timeStamp);
+    setPaused(state === 'training');
+  });
   lrInput.addEventListener('input', function () { requestPaint(); });
   downloadButton.addEventListener('click', download);
   bindPad();
