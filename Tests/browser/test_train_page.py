@@ -76,7 +76,9 @@ def test_controls_respond_while_training(trained):
         app.click("#pause")
         app.wait_for(lambda: app.el("#train").get_attribute("data-state") == "paused", "#train[data-state=paused]", 5)
         latency = time.monotonic() - start
-        record(f"train.html: pause took effect {1000 * latency:.0f} ms after the click")
+        delay = app.js("return InklingTrainPage.state().inputDelay;")
+        record(f"train.html: pause took effect {1000 * latency:.0f} ms after the click was sent; "
+               f"the page handled it {delay:.0f} ms after the event")
         seen = app.js("return InklingTrainPage.state().seen;")
         time.sleep(0.5)
         assert app.js("return InklingTrainPage.state().seen;") == seen, "expected no training while paused"
