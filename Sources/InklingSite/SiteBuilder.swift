@@ -7,7 +7,7 @@ import Mustache
 ///     index.html       the recognizer: one self-contained file (CSS, inkling.js, numbers.js,
 ///                      app.js and the model JSON inline), with a hash-based CSP
 ///     model-card.html  accuracy, confusion, curves, misread digits, size, calibration
-///     check.html       the golden check in the page (loads golden.js)
+///     check.html       the golden check in the page (loads golden.js; inlines learn.js for the training cases)
 ///     golden.js        window.INKLING_GOLDEN = <weights/golden.json>
 ///     train.html       the network trained from scratch in the page (learn.js), on
 ///     train-data.js    MNIST digits packed by scripts/make-train-data.js (copied as is)
@@ -65,7 +65,7 @@ public struct SiteBuilder {
         let modelCard = try page("model-card", card.merging(["style": inputs.assets["card.css"]!]) { $1 })
         let check = try page("check", [
             "style": inputs.assets["card.css"]!, "inkling_js": inputs.assets["inkling.js"]!,
-            "check_js": inputs.assets["check.js"]!, "model_json": modelJSON,
+            "learn_js": inputs.assets["learn.js"]!, "check_js": inputs.assets["check.js"]!, "model_json": modelJSON,
         ])
         let train = try page("train", [
             "style": inputs.assets["card.css"]!, "train_style": inputs.assets["train.css"]!,

@@ -28,8 +28,11 @@ struct Golden: ParsableCommand {
             let sha = try FileDigest.sha256(path: modelOptions.model)
             if check {
                 let file = try GoldenFile.load(path: out)
-                let report = try InklingCore.Golden.check(file, path: out, classifier: classifier, modelSHA256: sha)
+                var report = try InklingCore.Golden.check(file, path: out, classifier: classifier, modelSHA256: sha)
+                let training = try GoldenTraining.check(file.training, model: try ModelFile.load(path: modelOptions.model),
+                                                        file: out, report: &report)
                 print(report)
+                if !training.isEmpty { print("training cases, worst difference per tensor (\(GoldenTraining.rule)):\n" + GoldenTraining.describe(training)) }
                 if !report.passed { throw ExitCode.failure }
                 return
             }
@@ -51,8 +54,9 @@ struct Golden: ParsableCommand {
                 return
             }
             let inputs = GoldenCases.all(test: test)
-            let file = InklingCore.Golden.make(inputs, classifier: classifier, model: modelOptions.model, modelSHA256: sha,
+            var file = InklingCore.Golden.make(inputs, classifier: classifier, model: modelOptions.model, modelSHA256: sha,
                                                data: source.description)
+            file.training = GoldenTraining.make(model: try ModelFile.load(path: modelOptions.model), test: test)
             let data = file.encoded()
             try writeAtomically(data, to: out)
             let blank = file.cases.filter(\.blank).count, unsure = file.cases.filter(\.unsure).count

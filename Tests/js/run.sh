@@ -3,12 +3,13 @@
 # test image, which agreement.test.js compares with the JavaScript's:
 #   inkling golden --test-digits artifacts/swift-test-digits.json [--data DIR]
 # then a short fuzz run of inkling.js (Tests/js/fuzz.js; INKLING_FUZZ_SECONDS, default 10).
-# INKLING_BIN: the inkling binary (default: the release build); INKLING_DATA: MNIST folder.
+# INKLING_BIN: the inkling binary (default: the release build; learn.test.js runs `inkling info` on
+# a model exported by learn.js); INKLING_DATA: MNIST folder.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BIN="${INKLING_BIN:-$(swift build -c release --show-bin-path)/inkling}"
 [ -x "$BIN" ] || { echo "error: $BIN: not built; run swift build -c release" >&2; exit 1; }
 mkdir -p artifacts
 "$BIN" golden --test-digits artifacts/swift-test-digits.json ${INKLING_DATA:+--data "$INKLING_DATA"}
-INKLING_SWIFT_DIGITS=artifacts/swift-test-digits.json node --test Tests/js/
+INKLING_BIN="$BIN" INKLING_SWIFT_DIGITS=artifacts/swift-test-digits.json node --test Tests/js/
 node Tests/js/fuzz.js "${INKLING_FUZZ_SECONDS:-10}" --seed "${INKLING_FUZZ_SEED:-1}" --quiet

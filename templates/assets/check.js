@@ -3,7 +3,9 @@
  * can be compared with the golden file's model_sha256; reads the Swift reference values from
  * golden.js (a classic script: file:// pages cannot fetch); runs Inkling.checkGolden with the
  * tolerances defined in inkling.js; and shows the verdict on
- * #golden-result[data-status] = pass | fail with the worst difference found. */
+ * #golden-result[data-status] = pass | fail with the worst difference found. Then replays the
+ * golden training cases with learn.js (InklingLearn.checkTraining) and shows that verdict on
+ * #training-result[data-status], with the worst difference of every tensor. */
 (function () {
   'use strict';
   var result = document.getElementById('golden-result');
@@ -43,5 +45,35 @@
     else finish('fail', 'Fail: ' + report.failures.length + ' mismatches in ' + report.count + ' cases; ' + worst + '.');
   } catch (e) {
     finish('fail', 'Fail: ' + e.message);
+  }
+
+  // Training: learn.js against Swift's golden training values.
+  var training = document.getElementById('training-result');
+  function show(id, text) {
+    var li = document.createElement('li');
+    li.textContent = text;
+    document.getElementById(id).appendChild(li);
+  }
+  try {
+    if (!window.InklingLearn) throw new Error('check.html: learn.js did not load');
+    var modelText = JSON.parse(document.getElementById('model').textContent);
+    var t1 = performance.now();
+    var r = InklingLearn.checkTraining(window.INKLING_GOLDEN, Inkling.loadModel(modelText, 'model.json'));
+    var seconds = (performance.now() - t1) / 1000;
+    window.INKLING_TRAINING_REPORT = r;
+    r.tensors.forEach(function (t) {
+      show('training-tensors', (t.ok ? 'ok ' : 'FAIL ') + t.case + ' ' + t.tensor + ': worst ' + t.worst.toExponential(2) +
+           ' (tolerance ' + t.tolerance.toExponential(2) + ')');
+    });
+    r.problems.forEach(function (p) { show('training-failures', p); });
+    r.failures.slice(0, 50).forEach(function (f) { show('training-failures', f.case + ' ' + f.tensor + ': ' + f.detail); });
+    var w = r.worst, worstText = w ? 'worst ' + w.tensor + ' of case ' + w.case + ' differs by ' + w.worst.toExponential(2) +
+      ' (' + (100 * w.worst / w.tolerance).toFixed(1) + '% of its tolerance)' : 'no tensors compared';
+    training.dataset.status = r.pass ? 'pass' : 'fail';
+    training.textContent = (r.pass ? 'Pass: ' : 'Fail: ' + (r.problems.concat(r.failures.map(function (f) { return f.case + ' ' + f.tensor; })).slice(0, 3).join('; ')) + '; ') +
+      r.tensors.length + ' tensors of ' + r.count + ' training cases in ' + seconds.toFixed(1) + ' s; ' + worstText + '.';
+  } catch (e) {
+    training.dataset.status = 'fail';
+    training.textContent = 'Fail: ' + e.message;
   }
 })();

@@ -42,7 +42,14 @@
     return e;
   }
 
-  const f32 = Math.fround;
+  // Storage and rounding: float32 (Float32Array, Math.fround), as Swift. The finite-difference
+  // tests switch to float64 with `precision('float64')` before building layers.
+  let FloatArray = Float32Array, f32 = Math.fround;
+  function precision(p) {
+    if (p === 'float64') { FloatArray = Float64Array; f32 = function (x) { return x; }; }
+    else if (p === 'float32') { FloatArray = Float32Array; f32 = Math.fround; }
+    else throw LearnError('precision: expected float32 or float64, found ' + p);
+  }
   const SIDE = 28, PIXELS = SIDE * SIDE;
 
   // ---------------------------------------------------------------------------------------
@@ -85,8 +92,8 @@
   function Parameter(name, shape, decays, values) {
     this.name = name;
     this.shape = shape.slice();
-    this.value = new Float32Array(product(shape));
-    this.grad = new Float32Array(this.value.length);
+    this.value = new FloatArray(product(shape));
+    this.grad = new FloatArray(this.value.length);
     this.decays = decays;
     if (values) {
       if (values.length !== this.value.length) throw LearnError(name + ': expected ' + this.value.length + ' values, found ' + values.length);
@@ -96,7 +103,7 @@
 
   // Grows a layer's buffer to hold `count` floats; the contents are overwritten by the caller.
   function grow(buffer, count, Type) {
-    return buffer && buffer.length >= count ? buffer : new (Type || Float32Array)(count);
+    return buffer && buffer.length >= count ? buffer : new (Type || FloatArray)(count);
   }
 
   // ---------------------------------------------------------------------------------------
@@ -126,7 +133,7 @@
     // Zero-padded input planes [C][PH][PW]; index[j*P + p] = padded offset of patch entry j at pixel p.
     const PH = H + 2 * pad, PW = W + 2 * pad, P = this.P;
     this.PH = PH; this.PW = PW;
-    this.padded = new Float32Array(C * PH * PW);
+    this.padded = new FloatArray(C * PH * PW);
     this.dpadded = new Float64Array(C * PH * PW);
     this.index = new Int32Array(this.K * P);
     for (let c = 0, j = 0; c < C; c++) {
@@ -139,8 +146,8 @@
       }
     }
     this.dW = new Float64Array(outChannels * this.K);
-    this.wT = new Float32Array(this.K * outChannels);   // weight transposed [K][O], for dcols
-    this.dcols = new Float32Array(this.K * P);
+    this.wT = new FloatArray(this.K * outChannels);   // weight transposed [K][O], for dcols
+    this.dcols = new FloatArray(this.K * P);
   }
   Conv2D.prototype.parameters = function () { return [this.weight, this.bias]; };
 
@@ -277,11 +284,11 @@
     this.inShape = shape.slice(); this.outShape = shape.slice();
     const C = shape[0];
     this.gamma = gamma; this.beta = beta;
-    this.runningMean = new Float32Array(C);
-    this.runningVar = new Float32Array(C).fill(1);
+    this.runningMean = new FloatArray(C);
+    this.runningVar = new FloatArray(C).fill(1);
     this.eps = f32(1e-5);
     this.momentum = f32(0.1);
-    this.invStd = new Float32Array(C);
+    this.invStd = new FloatArray(C);
   }
   BatchNorm2D.prototype.parameters = function () { return [this.gamma, this.beta]; };
 
@@ -541,7 +548,7 @@
     this.kind = 'sgd';
     this.momentum = f32(options.momentum === undefined ? 0.9 : options.momentum);
     this.weightDecay = f32(options.weightDecay || 0);
-    this.velocity = parameters.map(function (p) { return new Float32Array(p.value.length); });
+    this.velocity = parameters.map(function (p) { return new FloatArray(p.value.length); });
   }
   SGD.prototype.step = function (parameters, lr) {
     lr = f32(lr);
@@ -559,8 +566,8 @@
     this.kind = 'adamw';
     this.beta1 = f32(0.9); this.beta2 = f32(0.999); this.eps = f32(1e-8);
     this.weightDecay = f32(options.weightDecay || 0);
-    this.m = parameters.map(function (p) { return new Float32Array(p.value.length); });
-    this.v = parameters.map(function (p) { return new Float32Array(p.value.length); });
+    this.m = parameters.map(function (p) { return new FloatArray(p.value.length); });
+    this.v = parameters.map(function (p) { return new FloatArray(p.value.length); });
     this.t = 0;
   }
   AdamW.prototype.step = function (parameters, lr) {
@@ -624,7 +631,9 @@
   Network.prototype.batch = function (inputs, labels) {
     const tag = Object.prototype.toString.call(inputs);
     if (tag === '[object Uint8Array]' || tag === '[object Uint8ClampedArray]') inputs = this.normalise(inputs);
-    else if (tag !== '[object Float32Array]') throw LearnError('inputs: expected a Float32Array (normalised) or Uint8Array (grey bytes), found ' + tag);
+    else if (tag !== '[object Float32Array]' && tag !== '[object Float64Array]') {
+      throw LearnError('inputs: expected a Float32Array (normalised) or Uint8Array (grey bytes), found ' + tag);
+    }
     if (inputs.length === 0 || inputs.length % PIXELS !== 0) throw LearnError('inputs: expected a multiple of 784 values, found ' + inputs.length);
     const n = inputs.length / PIXELS;
     if (labels !== undefined) {
@@ -960,9 +969,152 @@
     return this;
   };
 
+  // ---------------------------------------------------------------------------------------
+  // Golden training values (weights/golden.json, "training"; written by Swift's
+  // GoldenTraining.swift): replays every case and compares each tensor t of a group (a
+  // step's gradients, a run's weights or running statistics) under the rule
+  //   max_i |got_i - want_i| <= RELATIVE * max(max_i |want_t,i|, FLOOR * largest |want| of the group)
+  // (the code's tolerance, never the file's), reporting the worst difference per tensor. The
+  // floor: a convolution bias before batch norm has gradient 0 in exact arithmetic, so both
+  // sides hold rounding noise there. AdamW's weights are checked by feeding the optimizer
+  // Swift's gradients of each step (AdamW scales every gradient to about +-1, so a noise
+  // gradient moves its weight by about the learning rate either way); this code's own
+  // gradients of every step are compared with Swift's as well.
+
+  const RELATIVE = 1e-4, FLOOR = 0.1;
+
+  function decodeBase64(s, what) {
+    if (typeof s !== 'string' || s.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(s)) throw LearnError(what + ': data is not valid base64');
+    const pad = s.endsWith('==') ? 2 : s.endsWith('=') ? 1 : 0, out = new Uint8Array(s.length / 4 * 3 - pad);
+    let o = 0;
+    for (let i = 0; i < s.length; i += 4) {
+      const t = (B64.indexOf(s[i]) << 18) | (B64.indexOf(s[i + 1]) << 12) | ((B64.indexOf(s[i + 2]) & 63) << 6) | (B64.indexOf(s[i + 3]) & 63);
+      if (o < out.length) out[o++] = t >> 16;
+      if (o < out.length) out[o++] = (t >> 8) & 255;
+      if (o < out.length) out[o++] = t & 255;
+    }
+    return out;
+  }
+
+  function float32s(t, what) {
+    if (!t || !Array.isArray(t.shape)) throw LearnError(what + ': expected { shape, data }');
+    const bytes = decodeBase64(t.data, what), count = product(t.shape);
+    if (bytes.length !== 4 * count) throw LearnError(what + ': expected ' + 4 * count + ' bytes for shape ' + JSON.stringify(t.shape) + ', found ' + bytes.length);
+    const view = new DataView(bytes.buffer), out = new Float32Array(count);
+    for (let i = 0; i < count; i++) out[i] = view.getFloat32(4 * i, true);
+    return out;
+  }
+
+  function maxAbs(v, m) { for (let i = 0; i < v.length; i++) m = Math.max(m, Math.abs(v[i])); return m; }
+
+  function checkTraining(golden, model) {
+    const section = golden && golden.training;
+    const tensors = [], failures = [], problems = [];
+    const rule = 'per tensor: max |got - want| <= 1e-4 * max(max |want|, 0.1 * the largest |want| of its group)';
+    if (!section || !Array.isArray(section.cases) || section.cases.length === 0) {
+      problems.push('the golden file has no training cases; run `inkling golden`');
+      return { pass: false, count: 0, tensors: tensors, failures: failures, problems: problems, worst: null, rule: rule };
+    }
+    let worst = null;
+    function compare(c, name, got, want, least) {
+      if (got.length !== want.length) { failures.push({ case: c, tensor: name, detail: 'expected ' + want.length + ' values, found ' + got.length }); return; }
+      let d = 0;
+      const scale = maxAbs(want, least || Number.MIN_VALUE);
+      for (let i = 0; i < want.length; i++) { const e = Math.abs(got[i] - want[i]); if (!(e <= d)) d = e; }
+      const entry = { case: c, tensor: name, worst: d, tolerance: RELATIVE * scale, ok: d <= RELATIVE * scale };
+      tensors.push(entry);
+      if (!worst || !(entry.worst / entry.tolerance <= worst.worst / worst.tolerance)) worst = entry;
+      if (!entry.ok) failures.push({ case: c, tensor: name, detail: 'differs by ' + d.toExponential(2) + ' (tolerance ' + entry.tolerance.toExponential(2) + ')' });
+    }
+    function decodeGroup(c, prefix, want) {
+      const out = {};
+      for (const k of Object.keys(want || {})) out[k] = float32s(want[k], c + ' ' + prefix + k);
+      return out;
+    }
+    function compareGroup(c, prefix, got, want) {
+      let least = 0;
+      for (const k in want) least = maxAbs(want[k], least);
+      least *= FLOOR;
+      for (const k of Object.keys(got)) if (!(k in want)) failures.push({ case: c, tensor: prefix + k, detail: 'missing from the golden file' });
+      for (const k of Object.keys(want).sort()) {
+        if (!(k in got)) failures.push({ case: c, tensor: prefix + k, detail: 'not computed by learn.js' });
+        else compare(c, prefix + k, got[k], want[k], least);
+      }
+    }
+    function gradients(net) { const g = {}; for (const p of net.parameters) g[p.name] = Float32Array.from(p.grad); return g; }
+    for (const c of section.cases) {
+      const labels = c.labels, bytes = decodeBase64(c.images, c.name + ' images');
+      const initial = decodeGroup(c.name, 'initial ', c.initial);
+      const make = function () {
+        if (c.network === 'model') {
+          if (!model) throw LearnError('training case ' + c.name + ' needs the model file');
+          return fromModel(model);
+        }
+        if (c.network !== 'inkling') throw LearnError('training case ' + c.name + ': unknown network ' + JSON.stringify(c.network));
+        return fromArchitecture('inkling', { dropout: c.dropout }).load(initial);
+      };
+      const first = make();
+      const inputs = first.normalise(bytes, labels.length);
+      compare(c.name, 'inputs', inputs, float32s(c.inputs, c.name + ' inputs'));
+      const keep = (c.dropout_keep || []).map(function (k, i) { return decodeBase64(k, c.name + ' dropout_keep[' + i + ']'); });
+      const firstGradients = decodeGroup(c.name, 'gradient ', c.gradients);
+      c.runs.forEach(function (run, r) {
+        const spec = run.optimizer, options = { kind: spec.kind, momentum: spec.momentum, weightDecay: spec.weight_decay };
+        const net = (r === 0 ? first : make()).setOptimizer(options);
+        const drop = net.layers.find(function (L) { return L.type === 'dropout'; });
+        const tag = spec.kind + '[' + r + '] ', losses = [];
+        const recorded = [firstGradients].concat((run.step_gradients || []).map(function (g, s) { return decodeGroup(c.name, tag + 'step ' + (s + 2) + ' gradient ', g); }));
+        for (let step = 0; step < run.losses.length; step++) {
+          if (drop) {
+            if (!keep[step]) throw LearnError('training case ' + c.name + ': no dropout mask for step ' + step);
+            const scale = f32(1 / (1 - drop.rate)), mask = new Float32Array(keep[step].length);
+            for (let i = 0; i < mask.length; i++) mask[i] = keep[step][i] ? scale : 0;
+            drop.useMask(mask);
+          }
+          const result = net.forwardBackward(inputs, labels);
+          if (r === 0 && step === 0) {
+            compare(c.name, 'loss', [result.loss], [c.loss]);
+            compareGroup(c.name, 'gradient ', gradients(net), firstGradients);
+          } else if (step > 0 && run.step_gradients) {
+            compareGroup(c.name, tag + 'step ' + (step + 1) + ' gradient ', gradients(net), recorded[step] || {});
+          }
+          losses.push(result.loss);
+          net.optimizer.step(net.parameters, spec.learning_rate);
+        }
+        compare(c.name, tag + 'losses', losses, run.losses);
+        let stepped = net;
+        if (run.step_gradients) {
+          // The optimizer alone, fed Swift's gradients of each step from the initial weights.
+          stepped = make().setOptimizer(options);
+          for (let step = 0; step < run.losses.length; step++) {
+            if (!recorded[step]) throw LearnError('training case ' + c.name + ': no gradients for step ' + (step + 1));
+            for (const p of stepped.parameters) p.grad.set(recorded[step][p.name]);
+            stepped.optimizer.step(stepped.parameters, spec.learning_rate);
+          }
+        }
+        const weights = {}, running = {};
+        for (const p of stepped.parameters) weights[p.name] = p.value;
+        compareGroup(c.name, tag + 'weights ', weights, decodeGroup(c.name, tag + 'weights ', run.weights));
+        // A running mean follows the bias before its batch norm, which AdamW moves by noise
+        // (above): after AdamW only the running variances are compared.
+        for (const L of net.layers) {
+          if (L.type !== 'batchnorm2d') continue;
+          if (!run.step_gradients) running[L.name + '.running_mean'] = L.runningMean;
+          running[L.name + '.running_var'] = L.runningVar;
+        }
+        const wantRunning = decodeGroup(c.name, tag + 'running ', run.running);
+        if (run.step_gradients) for (const k of Object.keys(wantRunning)) if (/running_mean$/.test(k)) delete wantRunning[k];
+        compareGroup(c.name, tag + 'running ', running, wantRunning);
+      });
+    }
+    return { pass: failures.length === 0 && problems.length === 0, count: section.cases.length, tensors: tensors,
+             failures: failures, problems: problems, worst: worst, rule: rule };
+  }
+
   return {
     Random: Random, shuffle: shuffle, fromArchitecture: fromArchitecture, fromModel: fromModel,
-    architectures: ARCHITECTURES, floatToHalf: floatToHalf, base64: base64,
+    architectures: ARCHITECTURES, floatToHalf: floatToHalf, base64: base64, checkTraining: checkTraining,
+    tolerance: { relative: RELATIVE, floor: FLOOR }, precision: precision,
     layers: { Conv2D: Conv2D, BatchNorm2D: BatchNorm2D, ReLU: ReLU, MaxPool2D: MaxPool2D, Flatten: Flatten,
               Dropout: Dropout, Dense: Dense, Parameter: Parameter, softmaxCrossEntropy: softmaxCrossEntropy },
   };

@@ -47,9 +47,11 @@ public struct GoldenFile: Codable, Sendable {
     public var data: String
     public var mnistTestIndices: [Int]
     public var cases: [Case]
+    /// Golden training values (GoldenTraining.swift); optional so older files still decode.
+    public var training: GoldenTraining.Section? = nil
 
     enum CodingKeys: String, CodingKey {
-        case format, version, model, tolerances, data, cases
+        case format, version, model, tolerances, data, cases, training
         case modelSHA256 = "model_sha256", mnistTestIndices = "mnist_test_indices"
     }
 
@@ -158,7 +160,9 @@ public struct GoldenFile: Codable, Sendable {
             o += "              \"data\": \(str(c.raw.data))}\n"
             o += "    }\(k < cases.count - 1 ? "," : "")\n"
         }
-        o += "  ]\n}\n"
+        o += "  ]"
+        if let training { o += ",\n  \"training\": " + GoldenTraining.encoded(training) }
+        o += "\n}\n"
         return Data(o.utf8)
     }
 }

@@ -8,7 +8,7 @@ public final class Dropout: Layer {
     public var outputShape: Shape { inputShape }
     public let rate: Float
     private var rng: SeededRNG
-    private var mask: [Float] = []
+    private(set) var mask: [Float] = []   // read by the golden training cases
     private let output = Tensor()
     private let inputGrad = Tensor()
     private var wasTraining = false

@@ -53,7 +53,7 @@ public final class Classifier {
         pipelines = [Pipeline(Self.makeLayers(file))]
     }
 
-    private static func makeLayers(_ file: ModelFile) -> [Layer] {
+    static func makeLayers(_ file: ModelFile) -> [Layer] {
         var rng = SeededRNG(seed: 0)
         var layers: [Layer] = []
         for spec in file.layers {
