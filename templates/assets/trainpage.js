@@ -239,8 +239,9 @@
     lrOut.textContent = rate().toExponential(1) + ' (peak ' + peakRate().toExponential(1) + ')';
     if (state === 'training') statusLine.textContent = evaluation ? 'Checking the held-out digits…' : 'Training…';
     if (dirty.charts) {
-      drawChart($('accuracy-chart'), history.map(function (h) { return [h.t, h.accuracy]; }), 'accuracy');
-      drawChart($('loss-chart'), losses.map(function (h) { return [h.t, h.loss]; }), 'loss');
+      var xMax = Math.max(10, performance.now() / 1000);   // both charts: seconds since the page opened
+      drawChart($('accuracy-chart'), history.map(function (h) { return [h.t, h.accuracy]; }), 'accuracy', xMax);
+      drawChart($('loss-chart'), losses.map(function (h) { return [h.t, h.loss]; }), 'loss', xMax);
       dirty.charts = false;
     }
     if (dirty.filters) { drawFilters(); dirty.filters = false; }
@@ -255,14 +256,13 @@
 
   // A line chart of [x, y] points on a high-DPI canvas. Accuracy: y from the lowest point
   // (at most 0.9) to 1, with a line at 97%; loss: y from 0 to the highest point.
-  function drawChart(canvas, points, kind) {
+  function drawChart(canvas, points, kind, xMax) {
     var dpr = window.devicePixelRatio || 1, cssW = canvas.clientWidth || 440, cssH = canvas.clientHeight || 220;
     if (canvas.width !== Math.round(cssW * dpr)) { canvas.width = Math.round(cssW * dpr); canvas.height = Math.round(cssH * dpr); }
     var c = canvas.getContext('2d'), col = colours();
     c.setTransform(dpr, 0, 0, dpr, 0, 0);
     c.clearRect(0, 0, cssW, cssH);
     var left = 44, right = cssW - 10, top = 10, bottom = cssH - 26;
-    var xMax = Math.max(10, points.length ? points[points.length - 1][0] : 0);
     var y0, y1;
     if (kind === 'accuracy') {
       y0 = Math.min(0.9, points.reduce(function (m, p) { return Math.min(m, p[1]); }, 1)); y1 = 1;
@@ -303,7 +303,7 @@
   // Each 5x5 filter as a tile: orange positive, blue negative, scaled by its own largest weight.
   function drawFilters() {
     var f = net.firstLayerFilters(), canvas = $('filters'), c = canvas.getContext('2d');
-    var size = f.size, cell = 8, gap = 12, tile = size * cell;   // 8 tiles of 40 px: 404 x 40
+    var size = f.size, cell = 12, gap = 16, tile = size * cell;   // 8 tiles of 60 px: 592 x 60
     var img = c.createImageData(canvas.width, canvas.height);
     for (var i = 3; i < img.data.length; i += 4) img.data[i] = 0;
     for (var o = 0; o < f.count; o++) {
