@@ -104,7 +104,17 @@ def test_controls_respond_while_training(trained):
 
 def test_downloaded_model_is_a_model_file(trained, tmp_path):
     driver = trained["driver"]
-    text = driver.execute_script("return InklingTrainPage.exportModel();")
+    # The real button: a Blob behind an a[download], saved where DevTools tells Chromium to.
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
+    browser.App(driver, trained["url"]).click("#download")
+    saved = downloads / "inkling-trained-in-browser.json"
+    deadline = time.time() + 20
+    while not saved.is_file() and time.time() < deadline:
+        time.sleep(0.2)
+    assert saved.is_file(), f"expected the download button to save {saved.name}, found {sorted(os.listdir(downloads))}"
+    text = saved.read_text()
     checked = driver.execute_script("""
         const m = Inkling.loadModel(arguments[0], 'trained.json');
         const d = window.INKLING_TRAIN_DATA.heldout, px = DigitPack.decode(d.pixels, d.count), labels = d.labels;
