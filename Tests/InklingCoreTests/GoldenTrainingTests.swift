@@ -10,7 +10,7 @@ final class GoldenTrainingTests: XCTestCase {
     private var goldenPath: String { root.appendingPathComponent("weights/golden.json").path }
 
     private func check(_ section: GoldenTraining.Section?) throws -> (GoldenReport, [GoldenTraining.Difference]) {
-        var report = GoldenReport(count: 0)
+        var report = GoldenReport.empty(count: 0)
         let diffs = try GoldenTraining.check(section, model: try ModelFile.load(path: modelPath), file: goldenPath, report: &report)
         return (report, diffs)
     }

@@ -211,12 +211,19 @@ test('the exported model loads in inkling.js and its folded batch norm gives the
   assert.strictEqual(JSON.parse(net.exportModel()).tensors['conv1.weight'].dtype, 'float16');
 });
 
-test('the exported model is accepted by the Swift CLI (inkling info, with INKLING_BIN)', { skip: !process.env.INKLING_BIN && 'INKLING_BIN not set (Tests/js/run.sh sets it)' }, () => {
+test('the exported model is accepted by the Swift CLI (inkling info; with MNIST: evaluate, golden, build)', { skip: !process.env.INKLING_BIN && 'INKLING_BIN not set (Tests/js/run.sh sets it)' }, () => {
   const { net } = trainedNet();
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'learn-')), 'model.json');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'learn-')), file = path.join(dir, 'model.json');
   fs.writeFileSync(file, net.exportModel());
-  const out = execFileSync(process.env.INKLING_BIN, ['info', '--model', file], { encoding: 'utf8' });
-  assert.match(out, /conv1/);
+  const run = (args) => execFileSync(process.env.INKLING_BIN, args, { encoding: 'utf8' });
+  assert.match(run(['info', '--model', file]), /conv1/);
+  const data = process.env.INKLING_DATA || path.join(ROOT, '..', 'shared', 'mnist');
+  if (!fs.existsSync(data)) return;
+  const j = (name) => path.join(dir, name);
+  run(['evaluate', '--data', data, '--model', file, '--save', j('evaluation.json')]);
+  run(['golden', '--data', data, '--model', file, '--out', j('golden.json')]);
+  assert.match(run(['build', '--model', file, '--evaluation', j('evaluation.json'), '--golden', j('golden.json'), '--out', j('site')]), /built/);
+  assert.ok(fs.existsSync(j('site/model-card.html')));
 });
 
 test('bad arguments are refused with an InklingError naming the problem', () => {
