@@ -237,7 +237,6 @@
     epochOut.textContent = 'epoch ' + epochs.toFixed(2) + ' of ' + PLAN_EPOCHS;
     lossOut.textContent = isNaN(smoothLoss) ? '–' : smoothLoss.toFixed(3);
     lrOut.textContent = rate().toExponential(1) + ' (peak ' + peakRate().toExponential(1) + ')';
-    if (state === 'training') statusLine.textContent = evaluation ? 'Checking the held-out digits…' : 'Training…';
     if (dirty.charts) {
       var xMax = Math.max(10, performance.now() / 1000);   // both charts: seconds since the page opened
       drawChart($('accuracy-chart'), history.map(function (h) { return [h.t, h.accuracy]; }), 'accuracy', xMax);
