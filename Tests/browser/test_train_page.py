@@ -157,3 +157,16 @@ def test_downloaded_model_is_a_model_file(trained, tmp_path):
 
 def test_no_network_and_no_console_error(trained):
     trained["check"].verify(trained["url"])
+
+
+def test_missing_digits_are_named(driver, tmp_path):
+    """A train.html copied without its train-data.js says so, and trains nothing."""
+    import shutil
+    shutil.copy(site_file("train.html"), tmp_path / "train.html")
+    driver.get(browser.file_url(str(tmp_path / "train.html")))
+    app = browser.App(driver, str(tmp_path / "train.html"))
+    app.wait_for(lambda: app.el("#train").get_attribute("data-state") == "failed", "#train[data-state=failed]", 20)
+    status = app.el("#train-status").text
+    assert "train-data.js" in status and "is train-data.js next to this page?" in status, status
+    assert app.el("#pause").get_attribute("disabled") is not None
+    browser.console_errors(driver)   # the failed load of the missing file is expected here
