@@ -3,6 +3,8 @@
 # site/index.html, site/check.html and the model card with real pointer and key events.
 # Usage: scripts/test-browser.sh [--update-screenshot] [pytest args...]
 #   --update-screenshot  also copy the desktop screenshot to docs/screenshot.png
+# site/train.html must reach 97% held out within 60 s of opening (INKLING_TRAIN_BUDGET=SECONDS
+# allows a loaded machine more); its figures go to artifacts/train-page.json.
 # Artifacts: artifacts/screenshots/*.png, artifacts/browser-report.txt, artifacts/browser-junit.xml
 # Closing line: "browser: N passed, M failed"; exits non-zero on any failure, on no test,
 # and on any skipped test (nothing here may skip silently).

@@ -9,6 +9,8 @@ import Mustache
 ///     model-card.html  accuracy, confusion, curves, misread digits, size, calibration
 ///     check.html       the golden check in the page (loads golden.js; inlines learn.js for the training cases)
 ///     golden.js        window.INKLING_GOLDEN = <weights/golden.json>
+///     train.html       the network trained from scratch in the page (learn.js), on
+///     train-data.js    MNIST digits packed by scripts/make-train-data.js (copied as is)
 ///
 /// The same inputs give the same bytes (no timestamps, fixed number formats, sorted keys),
 /// and the output folder is replaced in one step (`AtomicDirectory`), only if Inkling built it.
@@ -57,7 +59,7 @@ public struct SiteBuilder {
             try TemplateNames.check(inputs.templates[name]!, context: context, file: "\(templatesPath)/\(name).mustache")
             let html = library.render(context, withTemplate: name) ?? ""
             return try ContentSecurityPolicy.apply(to: html, file: "\(templatesPath)/\(name).mustache",
-                                                   extraScriptSources: name == "check" ? ["'self'"] : [])
+                                                   extraScriptSources: ["check", "train"].contains(name) ? ["'self'"] : [])
         }
 
         let index = try page("index", [
@@ -69,10 +71,16 @@ public struct SiteBuilder {
             "style": inputs.assets["card.css"]!, "inkling_js": inputs.assets["inkling.js"]!,
             "learn_js": inputs.assets["learn.js"]!, "check_js": inputs.assets["check.js"]!, "model_json": modelJSON,
         ])
+        let train = try page("train", [
+            "style": inputs.assets["card.css"]!, "train_style": inputs.assets["train.css"]!,
+            "inkling_js": inputs.assets["inkling.js"]!, "learn_js": inputs.assets["learn.js"]!,
+            "digitpack_js": inputs.assets["digitpack.js"]!, "trainpage_js": inputs.assets["trainpage.js"]!,
+        ])
         let golden = "window.INKLING_GOLDEN = " + HTML.scriptSafeJSON(inputs.goldenJSON.trimmingCharacters(in: .whitespacesAndNewlines)) + ";\n"
         return [
             "index.html": Data(index.utf8), "model-card.html": Data(modelCard.utf8),
             "check.html": Data(check.utf8), "golden.js": Data(golden.utf8),
+            "train.html": Data(train.utf8), SiteInputs.trainData: inputs.trainData,
         ]
     }
 

@@ -13,10 +13,15 @@ struct SiteInputs {
     var goldenJSON: String
     /// Accuracy on our own drawn digits, numbers and sums, if a file was given.
     var drawn: DrawnEvaluation?
+    var trainData: Data
 
     /// The assets the templates inline; all are required.
-    static let requiredAssets = ["style.css", "card.css", "inkling.js", "numbers.js", "app.js", "check.js", "learn.js"]
-    static let requiredTemplates = ["index", "model-card", "check"]
+    static let requiredAssets = ["style.css", "card.css", "inkling.js", "numbers.js", "app.js", "check.js",
+                                 "train.css", "learn.js", "digitpack.js", "trainpage.js"]
+    static let requiredTemplates = ["index", "model-card", "check", "train"]
+    /// The MNIST digits train.html learns from (scripts/make-train-data.js), copied beside it.
+    static let trainData = "train-data.js"
+    static let trainDataPrefix = "window.INKLING_TRAIN_DATA = {"
 
     static func load(model modelPath: String, evaluation evaluationPath: String, golden goldenPath: String,
                      templates templatesPath: String, drawn drawnPath: String? = nil) throws -> SiteInputs {
@@ -50,8 +55,14 @@ struct SiteInputs {
         for name in requiredAssets {
             assets[name] = try readText("\(templatesPath)/assets/\(name)", what: "a page asset")
         }
+        let trainDataPath = "\(templatesPath)/assets/\(trainData)"
+        let trainText = try readText(trainDataPath, what: "the training digits (from scripts/make-train-data.js)")
+        guard trainText.contains("\n" + trainDataPrefix), trainText.hasSuffix("};\n") else {
+            throw SiteError(file: trainDataPath, expected: "a script written by scripts/make-train-data.js (\(trainDataPrefix) ... };)",
+                            found: "something else")
+        }
         return SiteInputs(templates: templates, assets: assets, modelBytes: modelBytes, model: model,
-                          evaluation: evaluation, goldenJSON: golden, drawn: drawn)
+                          evaluation: evaluation, goldenJSON: golden, drawn: drawn, trainData: Data(trainText.utf8))
     }
 
     /// The card prints these figures as facts about this model: refuse an evaluation of

@@ -137,7 +137,7 @@ final class ModelCardTests: XCTestCase {
     func testContentSecurityPolicyAllowsExactlyTheInlineCode() throws {
         let f = try Fixture.make()
         let pages = try f.builder().render()
-        for name in ["index.html", "model-card.html", "check.html"] {
+        for name in ["index.html", "model-card.html", "check.html", "train.html"] {
             let html = String(decoding: pages[name]!, as: UTF8.self)
             let csp = try XCTUnwrap(SiteBuildTests.matches(#"<meta http-equiv="Content-Security-Policy" content="([^"]+)">"#, in: html).first,
                                     "\(name) has no CSP meta tag")

@@ -97,7 +97,7 @@ final class SafeOutputTests: XCTestCase {
         try a.builder().build(to: out)
         let marker = try XCTUnwrap(FileManager.default.contents(atPath: out + "/.inkling-site"), "a built site must carry .inkling-site")
         XCTAssertEqual(String(decoding: marker, as: UTF8.self),
-                       "{\"files\":[\"check.html\",\"golden.js\",\"index.html\",\"model-card.html\"],\"format\":\"inkling-site\",\"version\":1}\n")
+                       "{\"files\":[\"check.html\",\"golden.js\",\"index.html\",\"model-card.html\",\"train-data.js\",\"train.html\"],\"format\":\"inkling-site\",\"version\":1}\n")
         let first = try SiteBuildTests.snapshot(out)
         try b.builder().build(to: out)
         let second = try SiteBuildTests.snapshot(out)
@@ -128,7 +128,7 @@ final class SafeOutputTests: XCTestCase {
         try f.builder().build(to: empty.path)
         try f.builder().build(to: dir.appendingPathComponent("new/deeper/site").path)
         XCTAssertEqual(try SiteBuildTests.snapshot(empty.path).keys.sorted(),
-                       [".inkling-site", "check.html", "golden.js", "index.html", "model-card.html"])
+                       [".inkling-site", "check.html", "golden.js", "index.html", "model-card.html", "train-data.js", "train.html"])
         XCTAssertEqual(try SiteBuildTests.snapshot(empty.path), try Self.fresh(f))
         XCTAssertEqual(try SiteBuildTests.snapshot(dir.appendingPathComponent("new/deeper/site").path), try Self.fresh(f))
     }

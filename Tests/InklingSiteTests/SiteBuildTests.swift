@@ -12,7 +12,7 @@ final class SiteBuildTests: XCTestCase {
         try f.builder().build(to: a)
         try f.builder().build(to: b)
         let names = try FileManager.default.contentsOfDirectory(atPath: a).sorted()
-        XCTAssertEqual(names, [".inkling-site", "check.html", "golden.js", "index.html", "model-card.html"])
+        XCTAssertEqual(names, [".inkling-site", "check.html", "golden.js", "index.html", "model-card.html", "train-data.js", "train.html"])
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: b).sorted(), names)
         for name in names {
             let x = try Data(contentsOf: URL(fileURLWithPath: "\(a)/\(name)"))
@@ -42,7 +42,7 @@ final class SiteBuildTests: XCTestCase {
         // No external resource: no src= at all, href only to the sibling pages and data:.
         XCTAssertFalse(html.contains(" src=\""), "index.html loads an external file")
         for href in Self.matches(#"href="([^"]*)""#, in: html) {
-            XCTAssertTrue(["model-card.html", "check.html", "data:,"].contains(href), "unexpected href \(href)")
+            XCTAssertTrue(["model-card.html", "check.html", "train.html", "data:,"].contains(href), "unexpected href \(href)")
         }
         XCTAssertFalse(html.contains("type=\"module\""), "ES modules do not load from file://")
         XCTAssertFalse(html.contains("fetch("), "the page must not fetch (file:// forbids it)")
@@ -70,6 +70,39 @@ final class SiteBuildTests: XCTestCase {
         let check = try Self.page(f, "check.html")
         XCTAssertTrue(check.contains("<script src=\"golden.js\"></script>"))
         XCTAssertTrue(check.contains("id=\"golden-result\""))
+    }
+
+    func testTrainPageLoadsItsDigitsBesideIt() throws {
+        let f = try Fixture.make()
+        let pages = try f.builder().render()
+        let html = String(decoding: try XCTUnwrap(pages["train.html"]), as: UTF8.self)
+        // One side file, the digits (a classic script: file:// pages cannot fetch); the
+        // rest is inline, and the page is no part of what index.html loads.
+        XCTAssertEqual(Self.matches(#" src="([^"]*)""#, in: html), ["train-data.js"])
+        XCTAssertFalse(html.contains("fetch("), "the page must not fetch (file:// forbids it)")
+        for hook in ["id=\"accuracy\" data-accuracy=", "id=\"speed\"", "id=\"pause\"", "id=\"lr\"", "id=\"download\"",
+                     "id=\"accuracy-chart\"", "id=\"loss-chart\"", "id=\"filters\"", "id=\"test-digits\"", "id=\"pad\"", "CC BY-SA 3.0"] {
+            XCTAssertTrue(html.contains(hook), "train.html lacks \(hook)")
+        }
+        let asset = try Data(contentsOf: URL(fileURLWithPath: f.templates + "/assets/train-data.js"))
+        XCTAssertEqual(pages["train-data.js"], asset, "train-data.js must be the committed asset, byte for byte")
+        let index = String(decoding: try XCTUnwrap(pages["index.html"]), as: UTF8.self)
+        XCTAssertFalse(index.contains("INKLING_TRAIN_DATA"), "index.html must not carry the training digits")
+    }
+
+    func testTrainDataThatIsNotTheGeneratorsIsRefused() throws {
+        let f = try Fixture.make()
+        let copy = Fixture.tempDir("train-data").appendingPathComponent("t")
+        try FileManager.default.copyItem(atPath: f.templates, toPath: copy.path)
+        let data = copy.appendingPathComponent("assets/train-data.js")
+        try Data("window.SOMETHING = 1;\n".utf8).write(to: data)
+        XCTAssertThrowsError(try f.builder(templates: copy.path).render()) { error in
+            XCTAssertTrue("\(error)".hasPrefix("\(data.path): expected a script written by scripts/make-train-data.js"), "\(error)")
+        }
+        try FileManager.default.removeItem(at: data)
+        XCTAssertThrowsError(try f.builder(templates: copy.path).render()) { error in
+            XCTAssertTrue("\(error)".hasPrefix("\(data.path): expected the training digits"), "\(error)")
+        }
     }
 
     // MARK: - atomicity and errors

@@ -1,0 +1,105 @@
+#!/usr/bin/env node
+/*
+ * Writes templates/assets/train-data.js: the real MNIST digits site/train.html learns from,
+ * a deterministic, balanced subset of the MNIST training set packed with digitpack.js.
+ *
+ *   node scripts/make-train-data.js [--data DIR] [--out templates/assets/train-data.js]
+ *
+ * DIR (default INKLING_DATA, then ../shared/mnist next to the repository) holds train-images-idx3-ubyte(.gz) and
+ * train-labels-idx1-ubyte(.gz). Selection, in the training file's order: the first
+ * TRAIN_PER_CLASS images of each digit are the training digits, the next HELDOUT_PER_CLASS
+ * of each digit the held-out ones (never trained on). The same files give the same bytes.
+ * The asset is committed, so building the site needs no dataset.
+ */
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const zlib = require('zlib');
+const DigitPack = require('../templates/assets/digitpack.js');
+
+const TRAIN_PER_CLASS = 600;
+const HELDOUT_PER_CLASS = 100;
+
+function fail(file, problem) {
+  process.stderr.write('error: ' + file + ': ' + problem + '\n');
+  process.exit(1);
+}
+
+function args(argv) {
+  const out = { data: process.env.INKLING_DATA || path.join(__dirname, '..', '..', 'shared', 'mnist'),
+                out: path.join(__dirname, '..', 'templates', 'assets', 'train-data.js') };
+  for (let i = 0; i < argv.length; i++) {
+    if ((argv[i] === '--data' || argv[i] === '--out') && i + 1 < argv.length) out[argv[i].slice(2)] = argv[++i];
+    else fail('make-train-data.js', 'unknown argument ' + JSON.stringify(argv[i]) + ' (usage: [--data DIR] [--out FILE])');
+  }
+  return out;
+}
+
+// An IDX file (raw or .gz) checked like Swift's IDXReader: magic, dimensions, length.
+function readIDX(dir, base, magic, dims) {
+  const names = [base, base + '.gz'].map(function (n) { return path.join(dir, n); });
+  const file = names.find(function (n) { return fs.existsSync(n); });
+  if (!file) fail(names[1], 'no such file (expected the MNIST training set; pass --data DIR)');
+  let bytes = fs.readFileSync(file);
+  if (file.endsWith('.gz')) {
+    try { bytes = zlib.gunzipSync(bytes); } catch (e) { fail(file, 'not a valid gzip file (' + e.message + ')'); }
+  }
+  if (bytes.length < 4 + 4 * dims || bytes.readUInt32BE(0) !== magic) {
+    fail(file, 'expected IDX magic 0x' + magic.toString(16).padStart(8, '0') + ', found ' +
+         (bytes.length >= 4 ? '0x' + bytes.readUInt32BE(0).toString(16).padStart(8, '0') : bytes.length + ' bytes'));
+  }
+  const shape = [];
+  for (let i = 0; i < dims; i++) shape.push(bytes.readUInt32BE(4 + 4 * i));
+  const size = shape.reduce(function (a, b) { return a * b; }, 1), header = 4 + 4 * dims;
+  if (bytes.length !== header + size) fail(file, 'expected ' + (header + size) + ' bytes for shape ' + shape.join('x') + ', found ' + bytes.length);
+  return { file: file, shape: shape, body: bytes.subarray(header) };
+}
+
+function main() {
+  const a = args(process.argv.slice(2));
+  const images = readIDX(a.data, 'train-images-idx3-ubyte', 0x803, 3);
+  const labels = readIDX(a.data, 'train-labels-idx1-ubyte', 0x801, 1);
+  if (images.shape[1] !== 28 || images.shape[2] !== 28) fail(images.file, 'expected 28x28 images, found ' + images.shape.slice(1).join('x'));
+  if (images.shape[0] !== labels.shape[0]) fail(labels.file, 'expected ' + images.shape[0] + ' labels (one per image), found ' + labels.shape[0]);
+
+  const train = [], heldout = [], seen = new Array(10).fill(0);
+  for (let i = 0; i < labels.shape[0]; i++) {
+    const l = labels.body[i];
+    if (l > 9) fail(labels.file, 'label ' + i + ' is ' + l + ', expected 0-9');
+    if (seen[l] < TRAIN_PER_CLASS) train.push(i);
+    else if (seen[l] < TRAIN_PER_CLASS + HELDOUT_PER_CLASS) heldout.push(i);
+    seen[l]++;
+  }
+  for (let d = 0; d < 10; d++) {
+    if (seen[d] < TRAIN_PER_CLASS + HELDOUT_PER_CLASS) fail(labels.file, 'only ' + seen[d] + ' images of ' + d + ', need ' + (TRAIN_PER_CLASS + HELDOUT_PER_CLASS));
+  }
+
+  function part(indices) {
+    const pixels = new Uint8Array(indices.length * 784);
+    indices.forEach(function (i, k) { pixels.set(images.body.subarray(i * 784, (i + 1) * 784), k * 784); });
+    return {
+      count: indices.length,
+      first_index: indices[0], last_index: indices[indices.length - 1],
+      labels: indices.map(function (i) { return labels.body[i]; }).join(''),
+      pixels: DigitPack.encode(pixels, indices.length),
+    };
+  }
+  const data = {
+    format: 'inkling-train-data', version: 1,
+    source: 'MNIST training set (Y. LeCun, C. Cortes, C. J. C. Burges), train-images-idx3-ubyte and train-labels-idx1-ubyte',
+    license: 'CC BY-SA 3.0 (https://creativecommons.org/licenses/by-sa/3.0/)',
+    selection: 'in the training file\'s order: the first ' + TRAIN_PER_CLASS + ' images of each digit train, the next ' +
+               HELDOUT_PER_CLASS + ' of each digit are held out',
+    encoding: 'digitpack.js: 4-bit greys (q * 17), zero runs coded, base64',
+    train: part(train), heldout: part(heldout),
+  };
+  const text = '/* Generated by scripts/make-train-data.js from the MNIST training set; do not edit.\n' +
+    ' * MNIST (Y. LeCun, C. Cortes, C. J. C. Burges), CC BY-SA 3.0. Read by train.html. */\n' +
+    'window.INKLING_TRAIN_DATA = ' + JSON.stringify(data, null, 1).replace(/</g, '\\u003c') + ';\n';
+  const tmp = a.out + '.tmp-' + process.pid;
+  fs.writeFileSync(tmp, text);
+  fs.renameSync(tmp, a.out);
+  process.stdout.write(a.out + ': ' + train.length + ' training and ' + heldout.length + ' held-out digits, ' + text.length + ' bytes\n');
+}
+
+main();
