@@ -38,6 +38,21 @@ public struct DrawnEvaluation: Codable, Equatable, Sendable {
         sets.filter { $0.kind == kind }.reduce((0, 0)) { ($0.0 + $1.right, $0.1 + $1.total) }
     }
 
+    /// What `inkling build` uses when --drawn-evaluation is not given: `path` when it exists
+    /// and was measured on the model at `modelPath`. Figures of another model (after a
+    /// retrain) are left out with a note, so a retrained model still builds; a file that
+    /// cannot be read is passed on, for `load` to refuse with its reason.
+    public static func useDefault(_ path: String, model modelPath: String) -> (path: String?, note: String?) {
+        guard FileManager.default.fileExists(atPath: path) else { return (nil, nil) }
+        guard let modelBytes = try? readLimitedFile(modelPath, limit: ModelLimits.maxFileBytes, what: "model file"),
+              let data = try? readLimitedFile(path, limit: 1 << 20, what: "drawn-set evaluation"),
+              let d = try? JSONDecoder().decode(DrawnEvaluation.self, from: data) else { return (path, nil) }
+        guard d.modelSHA256 == Digest.hex(modelBytes) else {
+            return (nil, "\(path) holds figures of another model; the model card is built without drawn-set figures (run scripts/drawn-evaluation.sh to measure this model)")
+        }
+        return (path, nil)
+    }
+
     /// Reads and checks the file: format, a known kind per set, 0 <= right <= total, and the
     /// model it was measured on must be `modelBytes` (else the figures are stale).
     static func load(path: String, modelBytes: Data, modelPath: String) throws -> DrawnEvaluation {

@@ -88,6 +88,21 @@ final class ModelCardTests: XCTestCase {
         XCTAssertFalse(card.contains("id=\"drawn-totals\""))
     }
 
+    func testDefaultDrawnFiguresAreLeftOutForARetrainedModel() throws {
+        // `inkling build` without --drawn-evaluation: a retrained model must still build.
+        let f = try Fixture.make()
+        let path = f.dir.appendingPathComponent("default-drawn.json").path
+        XCTAssertTrue(DrawnEvaluation.useDefault(path, model: f.model) == (nil, nil), "a missing default file is not an error")
+        try Fixture.drawnEvaluationJSON(sha256: String(repeating: "ab", count: 32)).write(to: URL(fileURLWithPath: path))
+        let stale = DrawnEvaluation.useDefault(path, model: f.model)
+        XCTAssertNil(stale.path)
+        XCTAssertTrue(stale.note?.contains("figures of another model") ?? false, "\(String(describing: stale.note))")
+        try Fixture.drawnEvaluationJSON(sha256: FileDigest.sha256(data: f.modelBytes)).write(to: URL(fileURLWithPath: path))
+        XCTAssertTrue(DrawnEvaluation.useDefault(path, model: f.model) == (path, nil))
+        try Data("{}".utf8).write(to: URL(fileURLWithPath: path))
+        XCTAssertTrue(DrawnEvaluation.useDefault(path, model: f.model) == (path, nil), "an unreadable file goes on to be refused by name")
+    }
+
     func testDrawnFiguresOfAnotherModelOrWrongCountsAreRefused() throws {
         let f = try Fixture.make()
         let cases: [(Data, String)] = [
