@@ -53,7 +53,12 @@ struct SiteInputs {
         }
         var assets: [String: String] = [:]
         for name in requiredAssets {
-            assets[name] = try readText("\(templatesPath)/assets/\(name)", what: "a page asset")
+            let path = "\(templatesPath)/assets/\(name)"
+            let text = try readText(path, what: "a page asset")
+            // Inlined without comments and indentation (StripComments): the readable source
+            // is the template asset; the pages carry the same tokens.
+            assets[name] = name.hasSuffix(".css") ? try StripComments.css(text, file: path)
+                                                  : try StripComments.javaScript(text, file: path)
         }
         let trainDataPath = "\(templatesPath)/assets/\(trainData)"
         let trainText = try readText(trainDataPath, what: "the training digits (from scripts/make-train-data.js)")

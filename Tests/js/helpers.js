@@ -6,7 +6,23 @@ const path = require('path');
 const zlib = require('zlib');
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const Inkling = require(path.join(ROOT, 'templates', 'assets', 'inkling.js'));
+// The libraries under test: the readable sources in templates/assets/, or with
+// INKLING_JS_FROM=site the code the built pages inline (comments stripped by the site build,
+// Sources/InklingSite/StripComments.swift), so the parity tests also prove what ships.
+const SITE_PAGES = { 'inkling.js': 'index.html', 'numbers.js': 'index.html', 'learn.js': 'check.html' };
+const SITE_GLOBALS = { 'inkling.js': 'Inkling', 'numbers.js': 'InklingNumbers', 'learn.js': 'InklingLearn' };
+function library(name) {
+  if (process.env.INKLING_JS_FROM !== 'site') return require(path.join(ROOT, 'templates', 'assets', name));
+  const page = path.join(ROOT, 'site', SITE_PAGES[name]);
+  const html = fs.readFileSync(page, 'utf8');
+  const blocks = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1])
+    .filter((b) => b.includes('else root.' + SITE_GLOBALS[name] + ' = factory()'));
+  if (blocks.length !== 1) throw new Error(page + ': expected one inlined ' + name + ', found ' + blocks.length);
+  const mod = { exports: {} };
+  new Function('module', 'exports', blocks[0])(mod, mod.exports);
+  return mod.exports;
+}
+const Inkling = library('inkling.js');
 
 function readJSON(p) { return JSON.parse(fs.readFileSync(p, 'utf8')); }
 
@@ -189,4 +205,4 @@ function floatToHalf(f) {
 // An error is one of the library's own refusals.
 function isInklingError(e) { return e instanceof Inkling.InklingError && e.name === 'InklingError'; }
 
-module.exports = { ROOT, Inkling, readJSON, readIdx, lcg, float32Base64, tinyModel, stackModel, floatToHalf, isInklingError, paint, shape, greyToRGBA };
+module.exports = { ROOT, Inkling, library, readJSON, readIdx, lcg, float32Base64, tinyModel, stackModel, floatToHalf, isInklingError, paint, shape, greyToRGBA };

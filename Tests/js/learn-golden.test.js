@@ -10,7 +10,7 @@ const assert = require('node:assert');
 const fs = require('fs');
 const path = require('path');
 const { Inkling, readJSON, ROOT } = require('./helpers.js');
-const Learn = require(path.join(ROOT, 'templates', 'assets', 'learn.js'));
+const Learn = require('./helpers.js').library('learn.js');
 
 const MODEL = path.join(ROOT, 'weights', 'model.json');
 const GOLDEN = path.join(ROOT, 'weights', 'golden.json');

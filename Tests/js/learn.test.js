@@ -10,7 +10,7 @@ const os = require('os');
 const path = require('path');
 const { execFileSync } = require('child_process');
 const { Inkling, ROOT, readIdx } = require('./helpers.js');
-const Learn = require(path.join(ROOT, 'templates', 'assets', 'learn.js'));
+const Learn = require('./helpers.js').library('learn.js');
 const L = Learn.layers;
 
 function randoms(n, random, scale) { const a = new Float64Array(n); for (let i = 0; i < n; i++) a[i] = random.normal() * (scale || 1); return a; }

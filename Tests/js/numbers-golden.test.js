@@ -9,7 +9,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const path = require('path');
 const { Inkling, readJSON, ROOT } = require('./helpers.js');
-const N = require('../../templates/assets/numbers.js');
+const N = require('./helpers.js').library('numbers.js');
 
 const MODEL = path.join(ROOT, 'weights', 'model.json');
 const GOLDEN = path.join(ROOT, 'weights', 'golden.json');

@@ -7,7 +7,7 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const N = require('../../templates/assets/numbers.js');
+const N = require('./helpers.js').library('numbers.js');
 const D = require('./numbers-data.js');
 
 const reader = N.modelReader(D.Inkling, D.model());

@@ -3,7 +3,7 @@
 'use strict';
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const N = require('../../templates/assets/numbers.js');
+const N = require('./helpers.js').library('numbers.js');
 
 const W = 0.08;  // pen width in pad units, as the page uses
 
