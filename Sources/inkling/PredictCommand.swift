@@ -25,8 +25,8 @@ struct Predict: ParsableCommand {
         pieces, every run of pieces is read by the model, and a beam search picks the best \
         reading. A doubtful reading says so: `not sure: 47 or 4?`. --sum reads a sum such as \
         12+7 as Calculator mode does and prints its value, or why and where it cannot be \
-        parsed; operators are recognised from pen strokes only, so in an image a sum's \
-        operator is not found (as in the page). With --json, one object per file: file, mode, \
+        parsed; an operator's ink is read as straight strokes (as the page reads an opened \
+        image). With --json, one object per file: file, mode, \
         status (read, unsure, error, empty, too-small), text, confidence, unsure, runner_up, \
         alternatives, height, glyphs (kind, digit, op, p, box, probabilities), and for --sum \
         left, operator, right, expression, value, error and error_at.

@@ -69,8 +69,29 @@ final class NumberCommandLineTests: XCTestCase {
         XCTAssertTrue(human.stdout.hasPrefix("year.png: 2026 (") || human.stdout.hasPrefix("year.png: not sure: 2026 or "), human.stdout)
     }
 
-    /// An image's ink has no strokes, so a sum's operator cannot be found in it (as in the
-    /// page): the sum is refused with the reason, and the exit status stays 0 (the file was read).
+    /// Sums in images: each operator's ink is read back as straight strokes (BlobStrokes, as
+    /// the page reads an opened image) and the sum is worked out.
+    func testSumModeReadsOperatorsInkedIntoTheImage() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("inkling-numbers-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let sums = [("12+7", "19"), ("9-3", "6"), ("6x4", "24"), ("8/2", "4")]
+        for (n, (text, _)) in sums.enumerated() { try penPNG(text).write(to: dir.appendingPathComponent("sum\(n).png")) }
+        let model = Self.repo.appendingPathComponent("weights/model.json").path
+        let r = try inkling(["predict", "--sum", "--json", "--model", model] + sums.indices.map { "sum\($0).png" }, in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let lines = r.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.count, sums.count, r.stdout)
+        var right = 0
+        for (line, (text, value)) in zip(lines, sums) {
+            let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            if json["value"] as? String == value { right += 1 } else { print("sum \(text): read \(json["text"] ?? "nil"), \(json["error"] ?? "")") }
+        }
+        XCTAssertGreaterThanOrEqual(right, 3, "expected at least 3 of \(sums.count) inked sums worked out, found \(right): \(r.stdout)")
+    }
+
+    /// A sum without an operator is refused with the reason, and the exit status stays 0 (the
+    /// file was read).
     func testSumModeSaysWhyASumCannotBeParsed() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("inkling-numbers-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

@@ -103,6 +103,13 @@ public struct GoldenNumbers: Codable, Sendable {
         composite("mnist-sum-5+", .sum, "5+", gap: 2, seed: 27)
         composite("mnist-sum-47-no-operator", .sum, "47", gap: 3, seed: 28)
         composite("mnist-sum-12+7-operator-inked", .sum, "12+7", gap: 2, seed: 29, operators: .inked)
+        // Opened images: every operator inked into the picture (BlobStrokes reads it back).
+        composite("mnist-sum-82-4-inked", .sum, "82-4", gap: 3, seed: 30, operators: .inked)
+        composite("mnist-sum-6x4-inked", .sum, "6x4", gap: 3, seed: 31, operators: .inked)
+        composite("mnist-sum-8/2-inked", .sum, "8/2", gap: 3, seed: 32, operators: .inked)
+        composite("mnist-sum-84÷2-inked", .sum, "84÷2", gap: 3, seed: 33, operators: .inked)
+        composite("mnist-sum-3*5-inked", .sum, "3*5", gap: 3, seed: 34, operators: .inked)
+        composite("mnist-sum-12+75=-inked", .sum, "12+75=", gap: 3, seed: 35, operators: .inked)
         func hand(_ name: String, _ mode: NumberReading.Mode, _ text: String, gap: Double = 0.03, slant: Double = 0) {
             out.append(Input(name: name, mode: mode, written: text, image: nil, strokes: NumberComposer.handwrite(text, gap: gap, slant: slant)))
         }

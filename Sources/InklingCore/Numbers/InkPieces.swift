@@ -16,6 +16,11 @@ struct InkPiece {
     /// The image blob this piece was cut from (slices of one blob share it).
     var blob: String?
     var cx = 0.0
+    /// An image blob that was not cut (it may be an operator: BlobStrokes.operatorInk), with
+    /// its ink as indices into the reading image `imageWidth` pixels wide.
+    var whole = false
+    var pixels: [Int]? = nil
+    var imageWidth = 0
 }
 
 enum InkPieces {
@@ -162,6 +167,9 @@ enum InkPieces {
                 if px.isEmpty { continue }
                 var piece = pixelPiece(key: "\(prefix)b\(bi).\(e)", pixels: px, w: w, s: s, level: level)
                 piece.blob = "\(prefix)b\(bi)"
+                piece.whole = edges.count == 2
+                piece.pixels = px
+                piece.imageWidth = w
                 pieces.append(piece)
             }
         }

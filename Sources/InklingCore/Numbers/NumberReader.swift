@@ -73,6 +73,7 @@ public struct NumberReader {
         // Candidate glyphs: runs [i, j) of up to maxRun pieces, read lazily once each.
         var runs: [Int: NumberSearch.Candidate] = [:]
         var cache: [String: GlyphReading] = [:]
+        var blobLines: [String: [InkStroke]?] = [:]
         func candidate(_ i: Int, _ j: Int) throws -> NumberSearch.Candidate {
             if let c = runs[i * (n + 1) + j] { return c }
             let geo = GlyphPriors.runGeometry(pieces, i, j, H: H)
@@ -90,8 +91,8 @@ public struct NumberReader {
             }
             c.reading = r
             var ops: [(op: String, score: Double)] = [], opMax = 0.0
-            if mode == .sum && list.allSatisfy({ $0.stroke != nil }) {
-                ops = OperatorShapes.scores(list.map { $0.stroke! }, H: H, midY: midY)
+            if mode == .sum, let ink = BlobStrokes.operatorInk(list, H: H, cache: &blobLines) {
+                ops = OperatorShapes.scores(ink, H: H, midY: midY)
                 for o in ops { opMax = max(opMax, o.score) }
             }
             if !r.blank, let probabilities = r.probabilities {
