@@ -64,7 +64,7 @@ public struct SiteBuilder {
 
         let index = try page("index", [
             "style": inputs.assets["style.css"]!, "inkling_js": inputs.assets["inkling.js"]!,
-            "numbers_js": inputs.assets["numbers.js"]!, "app_js": inputs.assets["app.js"]!, "model_json": modelJSON,
+            "numbers_js": inputs.assets["numbers.js"]!, "app_js": inputs.assets["app.js"]!, "teach_js": inputs.assets["teach.js"]!, "model_json": modelJSON,
         ])
         let modelCard = try page("model-card", card.merging(["style": inputs.assets["card.css"]!]) { $1 })
         let check = try page("check", [

@@ -16,7 +16,7 @@ struct SiteInputs {
     var trainData: Data
 
     /// The assets the templates inline; all are required.
-    static let requiredAssets = ["style.css", "card.css", "inkling.js", "numbers.js", "app.js", "check.js",
+    static let requiredAssets = ["style.css", "card.css", "inkling.js", "numbers.js", "app.js", "teach.js", "check.js",
                                  "train.css", "learn.js", "digitpack.js", "trainpage.js"]
     static let requiredTemplates = ["index", "model-card", "check", "train"]
     /// The MNIST digits train.html learns from (scripts/make-train-data.js), copied beside it.

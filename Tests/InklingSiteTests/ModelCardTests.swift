@@ -175,7 +175,7 @@ final class ModelCardTests: XCTestCase {
             let gotStyles = Set((directives["style-src"] ?? "").split(separator: " ").map(String.init))
             XCTAssertEqual(gotScripts, want.isEmpty ? ["'none'"] : want, "\(name): script hashes do not match the inline scripts")
             XCTAssertEqual(gotStyles, wantStyles, "\(name): style hashes do not match the inline styles")
-            if name == "index.html" { XCTAssertEqual(scripts.count, 3, "inkling.js, numbers.js and app.js inline") }
+            if name == "index.html" { XCTAssertEqual(scripts.count, 4, "inkling.js, numbers.js, app.js and teach.js inline") }
             if name == "model-card.html" { XCTAssertEqual(directives["script-src"], "'none'", "the card runs no script") }
         }
     }

@@ -33,6 +33,7 @@
   var numberBox = $('number'), numberDigits = $('number-digits'), calcBox = $('calc');
 
   var model = null;
+  var shippedModel = null; // the model file's; `model` is it, or it personalized (teach.js)
   var unsureBelow = 0.8;
   var mode = 'digit';
   var strokes = [];        // [{ points: [[x, y], ...] }] in pad units
@@ -55,7 +56,7 @@
     var t0 = performance.now();
     try {
       // The data block holds the model file's text as a JSON string; loadModel reads it strictly.
-      model = Inkling.loadModel(JSON.parse($('model').textContent), 'model.json');
+      model = shippedModel = Inkling.loadModel(JSON.parse($('model').textContent), 'model.json');
       unsureBelow = model.calibration.unsure_below;
     } catch (e) {
       status.textContent = 'The model could not be loaded: ' + e.message;
@@ -69,6 +70,8 @@
     else window.addEventListener('resize', resizePad);
     bindInput();
     bindInside();
+    // teach.js (loaded after this file) swaps in a personalized model and is told each reading.
+    window.InklingApp = { shippedModel: function () { return shippedModel; }, useModel: useModel, say: say };
     update();
     var t2 = performance.now();
     // firstPredictionMs counts from navigation start: parsing, model load and first prediction.
@@ -263,6 +266,7 @@
   }
 
   function setMode(m) {
+    announceReading(null, null);   // teaching is for single digits
     mode = m;
     app.dataset.mode = m;
     ['digit', 'number', 'calc'].forEach(function (k) { $('mode-' + k).setAttribute('aria-pressed', String(k === m)); });
@@ -367,6 +371,25 @@
     showDigit(out);
     showDetails(pre.input, out);
     if (picture) offerNumberMode();
+    announceReading(pre.input, out);
+  }
+
+  // Tells teach.js what was read in Digit mode (null: nothing to teach), only when it changes.
+  var lastReading = null;
+  function announceReading(input, out) {
+    var key = input ? out.digit + ':' + out.confidence : '';
+    if (key === lastReading) return;
+    lastReading = key;
+    app.dispatchEvent(new CustomEvent('inkling-read', { detail: input ? { input: input, digit: out.digit } : null }));
+  }
+
+  // A personalized model (or the shipped one again): every reading from now on uses it.
+  function useModel(m) {
+    model = m;
+    glyphReader = null;
+    glyphCache = InklingNumbers.makeCache();
+    lastReading = null;
+    update();
   }
 
   // An opened image with several digits: say so, and what Number mode reads in it.
@@ -475,6 +498,7 @@
   }
 
   function showBlank(pre) {
+    announceReading(null, null);
     setPrediction('blank', '', 0, '–');
     say(mode === 'digit' ? 'Draw a digit' : mode === 'number' ? 'Write a number' : 'Write a sum, like 12+7');
     showDetails(pre ? pre.input : null, null);
