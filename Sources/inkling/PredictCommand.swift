@@ -32,7 +32,8 @@ struct Predict: ParsableCommand {
         left, operator, right, expression, value, error and error_at.
         --teach FILE applies taught examples (a teach file exported from the page, \
         docs/teach-format.md) exactly as the page does: drawings like a taught example that \
-        the model reads as the example's old reading are read as its label.
+        the model reads as the example's old reading are read as its label (each glyph, with \
+        --number and --sum).
         """)
 
     @OptionGroup var modelOptions: ModelOptions
@@ -47,7 +48,6 @@ struct Predict: ParsableCommand {
         if files.isEmpty { throw ValidationError("give at least one PNG file") }
         if includeInput && !json { throw ValidationError("--include-input needs --json") }
         if number && sum { throw ValidationError("give --number or --sum, not both") }
-        if teach != nil && (number || sum) { throw ValidationError("--teach applies to single digits; it does not go with --number or --sum yet") }
         if includeInput && (number || sum) { throw ValidationError("--include-input reads one digit; it does not go with --number or --sum") }
     }
 
@@ -56,7 +56,7 @@ struct Predict: ParsableCommand {
         let personalizer = try reportingErrors { try teach.map { try Personalizer(classifier: classifier, examples: try TeachFile.load(path: $0).examples) } }
         var failed = 0
         if number || sum {
-            NumberPredictRunner(classifier: classifier, mode: sum ? .sum : .number).run(files: files) { outcome in
+            NumberPredictRunner(classifier: classifier, mode: sum ? .sum : .number, personalizer: personalizer).run(files: files) { outcome in
                 switch outcome {
                 case .success(let reading):
                     print(json ? reading.jsonLine() : reading.humanText)

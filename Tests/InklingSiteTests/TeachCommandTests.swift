@@ -4,27 +4,11 @@ import XCTest
 
 /// `inkling predict --teach FILE` and `inkling train --extra FILE` as a user runs them.
 final class TeachCommandTests: XCTestCase {
-    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repo = repositoryRoot
 
-    func inkling(_ arguments: [String], in dir: URL) throws -> (status: Int32, stdout: String, stderr: String) {
-        let bin = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("inkling")
-        guard FileManager.default.isExecutableFile(atPath: bin.path) else {
-            XCTFail("\(bin.path) is missing: build it first (swift build -c release)")
-            return (-1, "", "")
-        }
-        let process = Process()
-        process.executableURL = bin
-        process.currentDirectoryURL = dir
-        process.arguments = arguments
-        let (out, err) = (Pipe(), Pipe())
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationReason, .exit, "\(arguments): ended by a signal")
-        return (process.terminationStatus, stdout, stderr)
+    func inkling(_ arguments: [String], in dir: URL, file: StaticString = #filePath, line: UInt = #line) throws
+        -> (status: Int32, stdout: String, stderr: String) {
+        try runInkling(arguments, in: dir, file: file, line: line)
     }
 
     func digits(_ stdout: String) -> [Int?] {
@@ -62,6 +46,15 @@ final class TeachCommandTests: XCTestCase {
             XCTAssertEqual(digits(taught.stdout)[k], labels[k], "\(p.name) was taught")
         }
         XCTAssertGreaterThanOrEqual(after, probes.count - 2, taught.stdout)
+        // --number reads each glyph with the same taught model, as the page's Number mode does.
+        let taughtFiles = zip(probes, files).filter { $0.0.name.hasSuffix("-taught") }
+        let number = try inkling(["predict", "--number", "--json", "--model", model, "--teach", "mine.json"] + taughtFiles.map(\.1), in: dir)
+        XCTAssertEqual(number.status, 0, number.stderr)
+        let texts = number.stdout.split(separator: "\n").map { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["text"] as? String
+        }
+        let wanted = taughtFiles.map { t in labels[probes.firstIndex { $0.name == t.0.name }!] }
+        XCTAssertEqual(texts, wanted.map { String($0) }, number.stdout)
 
         // A bad teach file: one error naming it, exit 1, nothing predicted.
         try Data("{\"format\": \"inkling-teach\", \"version\": 1, \"model_sha256\": null, \"examples\": [{\"label\": 12, \"input\": \"\"}]}".utf8)

@@ -15,10 +15,13 @@ public struct FileNumberReading: Sendable {
 public struct NumberPredictRunner {
     public let classifier: Classifier
     public let mode: NumberReading.Mode
+    /// Taught examples (`predict --teach`), applied to every glyph.
+    public let personalizer: Personalizer?
 
-    public init(classifier: Classifier, mode: NumberReading.Mode) {
+    public init(classifier: Classifier, mode: NumberReading.Mode, personalizer: Personalizer? = nil) {
         self.classifier = classifier
         self.mode = mode
+        self.personalizer = personalizer
     }
 
     public func read(path: String) throws -> FileNumberReading {
@@ -27,7 +30,7 @@ public struct NumberPredictRunner {
 
     /// Reads an already decoded image; `file` names it in the result and in errors.
     public func read(image: RGBAImage, file: String) throws -> FileNumberReading {
-        let reader = NumberReader(mode: mode, glyphReader: .model(classifier, file: file),
+        let reader = NumberReader(mode: mode, glyphReader: .model(classifier, personalizer: personalizer, file: file),
                                   unsureBelow: Double(classifier.file.calibration.unsureBelow))
         let reading = try reader.read(image: image)
         var value: SumArithmetic.Result?
@@ -41,17 +44,6 @@ public struct NumberPredictRunner {
     @discardableResult
     public func run(files: [String], each: (Result<FileNumberReading, PNGError>) -> Void = { _ in })
         -> [Result<FileNumberReading, PNGError>] {
-        files.map { path in
-            let outcome: Result<FileNumberReading, PNGError>
-            do {
-                outcome = .success(try read(path: path))
-            } catch let error as PNGError {
-                outcome = .failure(error)
-            } catch {
-                outcome = .failure(PNGError(file: path, kind: .unreadable, problem: "\(error)"))
-            }
-            each(outcome)
-            return outcome
-        }
+        eachFile(files, { try read(path: $0) }, each: each)
     }
 }

@@ -163,12 +163,13 @@ public struct GlyphReader {
 
     public init(read: @escaping (RGBAImage) throws -> GlyphReading) { self.read = read }
 
-    /// Reads glyphs with `classifier`; a non-finite output is an error naming `file`.
-    public static func model(_ classifier: Classifier, file: String) -> GlyphReader {
+    /// Reads glyphs with `classifier`, personalized by `personalizer` when there is one (as
+    /// the page reads numbers with its taught model); a non-finite output is an error naming `file`.
+    public static func model(_ classifier: Classifier, personalizer: Personalizer? = nil, file: String) -> GlyphReader {
         GlyphReader { image in
             let pre = Preprocessor.preprocess(image)
             if pre.blank { return GlyphReading(blank: true, input: pre.input, probabilities: nil, digit: nil, confidence: 0) }
-            let p = classifier.predict(pre.input)
+            let p = personalizer?.predict(pre.input) ?? classifier.predict(pre.input)
             guard p.logits.allSatisfy(\.isFinite), p.probabilities.allSatisfy(\.isFinite) else {
                 throw PNGError(file: file, kind: .nonFiniteOutput,
                                problem: "the model gave NaN or infinite logits for a glyph of this image (are its weights extreme?)")
