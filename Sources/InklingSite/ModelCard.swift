@@ -74,7 +74,9 @@ enum ModelCard {
             "optimizer": t.optimizer, "schedule": t.learningRateSchedule, "weight_decay": Fmt.fixed(Double(t.weightDecay), 6),
             "dropout": Fmt.fixed(Double(t.dropout), 2), "augmentation": t.augmentation, "architecture": t.architecture,
             "train_count": Fmt.grouped(t.trainCount), "threads": t.threads,
-            "data_files": t.data.map { ["file": $0.file, "sha256": $0.sha256] },
+            // A model file may record no data (one from elsewhere): say so rather than leave a hole.
+            "data_files": t.data.isEmpty ? [["file": "none recorded in the model file", "sha256": ""]]
+                                         : t.data.map { ["file": $0.file, "sha256": $0.sha256] },
             "training_test_accuracy": Fmt.percent(Double(t.testAccuracy)),
             "temperature": Fmt.fixed(Double(c.temperature), 4), "unsure_below": Fmt.percent(Double(c.unsureBelow), 0),
             "ece_before": Fmt.percent(Double(c.eceBefore), 2), "ece_after": Fmt.percent(Double(c.eceAfter), 2),

@@ -18,7 +18,7 @@ struct Fixture {
     let drawnValue: DrawnEvaluation
 
     /// The repository root (this file is Tests/InklingSiteTests/Fixture.swift).
-    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repo = repositoryRoot
 
     static func tempDir(_ name: String) -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("inkling-site-\(name)-\(UUID().uuidString)")
@@ -28,9 +28,9 @@ struct Fixture {
 
     /// `text` is put into every free-text field of the model and evaluation (command,
     /// augmentation, calibration split, data names ...), to check that it is escaped.
-    static func make(text: String = "fixture", seed: UInt64 = 1) throws -> Fixture {
+    static func make(text: String = "fixture", seed: UInt64 = 1, recordsData: Bool = true) throws -> Fixture {
         let dir = tempDir("fixture")
-        let modelBytes = try modelJSON(text: text, seed: seed)
+        let modelBytes = try modelJSON(text: text, seed: seed, recordsData: recordsData)
         let file = try ModelFile.decode(modelBytes, name: "fixture model")
         let canonical = file.encoded()  // the bytes a real trainer writes
         let modelPath = dir.appendingPathComponent("model.json").path
@@ -84,7 +84,7 @@ struct Fixture {
     }
 
     /// conv 3x3 (4 filters, pad 1) -> relu -> maxpool 2 -> flatten -> dense 784 -> 10, float16.
-    static func modelJSON(text: String, seed: UInt64) throws -> Data {
+    static func modelJSON(text: String, seed: UInt64, recordsData: Bool = true) throws -> Data {
         var state = seed
         func weights(_ n: Int, scale: Float) -> String {
             var bytes = [UInt8]()
@@ -120,7 +120,7 @@ struct Fixture {
                           "nll_before": 0.4, "nll_after": 0.35},
           "training": {"command": \(t), "architecture": \(t), "seed": 42, "epochs": 3, "batch_size": 64, "optimizer": \(t),
                        "learning_rate_schedule": \(t), "weight_decay": 0.0005, "dropout": 0.1, "augmentation": \(t),
-                       "data": [{"file": \(t), "sha256": "00ff"}], "train_count": 600, "threads": 2,
+                       "data": \(recordsData ? "[{\"file\": \(t), \"sha256\": \"00ff\"}]" : "[]"), "train_count": 600, "threads": 2,
                        "test_accuracy": 0.5, "test_count": 60,
                        "history": [
                          {"epoch": 1, "loss": 1.9, "train_accuracy": 0.41, "test_accuracy": 0.45, "seconds": 1.5, "learning_rate": 0.01},

@@ -79,6 +79,13 @@ final class ModelCardTests: XCTestCase {
         XCTAssertTrue(card.contains("How they were made: \(f.drawnValue.how)"))
     }
 
+    func testAModelThatRecordsNoDataStillGetsACard() throws {
+        // A valid model file from elsewhere (e.g. trained in train.html) may list no data files.
+        let f = try Fixture.make(recordsData: false)
+        let card = String(decoding: try XCTUnwrap(f.builder().render()["model-card.html"]), as: UTF8.self)
+        XCTAssertTrue(card.contains("none recorded in the model file"))
+    }
+
     func testCardWithoutDrawnFiguresSaysTheyWereNotMeasured() throws {
         let f = try Fixture.make()
         var builder = f.builder()
