@@ -23,8 +23,8 @@ if grep -E "Executed [0-9]+ tests?, with [1-9][0-9]* tests? skipped" artifacts/s
   exit 1
 fi
 
-echo "== fuzz smoke run (libFuzzer + ASan, 10 s per target; scripts/fuzz.sh)"
-bash scripts/fuzz.sh 10
+echo "== fuzz smoke run (libFuzzer + ASan, 5 s per target; scripts/fuzz.sh)"
+bash scripts/fuzz.sh 5
 
 echo "== golden check (Swift reference vs weights/golden.json)"
 "$BIN" golden --check --model weights/model.json

@@ -5,28 +5,11 @@ import XCTest
 /// signal, and no JSON with NaN or infinity. (The loaders' own tests cover each problem in
 /// detail; these check that every command reports them the same way.)
 final class CommandLineRefusalTests: XCTestCase {
-    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repo = repositoryRoot
 
-    func inkling(_ arguments: [String], in dir: URL) throws -> (status: Int32, stdout: String, stderr: String) {
-        let bin = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-            .deletingLastPathComponent().appendingPathComponent("inkling")
-        guard FileManager.default.isExecutableFile(atPath: bin.path) else {
-            XCTFail("\(bin.path) is missing: build it first (swift build -c release)")
-            return (-1, "", "")
-        }
-        let process = Process()
-        process.executableURL = bin
-        process.currentDirectoryURL = dir
-        process.arguments = arguments
-        let (out, err) = (Pipe(), Pipe())
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationReason, .exit, "\(arguments): ended by a signal")
-        return (process.terminationStatus, stdout, stderr)
+    func inkling(_ arguments: [String], in dir: URL, file: StaticString = #filePath, line: UInt = #line) throws
+        -> (status: Int32, stdout: String, stderr: String) {
+        try runInkling(arguments, in: dir, file: file, line: line)
     }
 
     func idx(_ magic: UInt32, _ dims: [UInt32], _ body: [UInt8] = []) -> Data {

@@ -6,28 +6,11 @@ import XCTest
 /// error with exit 1 while the others are still read; --json gives the reading, its doubt,
 /// the glyphs and, for a sum, why and where it cannot be parsed.
 final class NumberCommandLineTests: XCTestCase {
-    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repo = repositoryRoot
 
-    func inkling(_ arguments: [String], in dir: URL) throws -> (status: Int32, stdout: String, stderr: String) {
-        let bin = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-            .deletingLastPathComponent().appendingPathComponent("inkling")
-        guard FileManager.default.isExecutableFile(atPath: bin.path) else {
-            XCTFail("\(bin.path) is missing: build it first (swift build -c release)")
-            return (-1, "", "")
-        }
-        let process = Process()
-        process.executableURL = bin
-        process.currentDirectoryURL = dir
-        process.arguments = arguments
-        let (out, err) = (Pipe(), Pipe())
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationReason, .exit, "\(arguments): ended by a signal")
-        return (process.terminationStatus, stdout, stderr)
+    func inkling(_ arguments: [String], in dir: URL, file: StaticString = #filePath, line: UInt = #line) throws
+        -> (status: Int32, stdout: String, stderr: String) {
+        try runInkling(arguments, in: dir, file: file, line: line)
     }
 
     /// "2026" written with a pen (the golden digit shapes), inked black on white at 200 px per unit.

@@ -62,18 +62,7 @@ public struct PredictRunner {
     @discardableResult
     public func run(files: [String], each: (Result<FilePrediction, PNGError>) -> Void = { _ in })
         -> [Result<FilePrediction, PNGError>] {
-        files.map { path in
-            let outcome: Result<FilePrediction, PNGError>
-            do {
-                outcome = .success(try predict(path: path))
-            } catch let error as PNGError {
-                outcome = .failure(error)
-            } catch {
-                outcome = .failure(PNGError(file: path, kind: .unreadable, problem: "\(error)"))
-            }
-            each(outcome)
-            return outcome
-        }
+        eachFile(files, { try predict(path: $0) }, each: each)
     }
 }
 
