@@ -122,11 +122,20 @@ def test_a_browser_that_keeps_nothing_still_personalizes_for_the_visit(app):
     assert "kept until you close the page" in got["status"], got
 
 
-def test_teaching_is_offered_in_digit_mode_only(app):
+def test_the_newest_digit_of_a_number_can_be_taught(app):
     fresh(app)
     app.clear()
     assert not app.el("#teach").is_displayed(), "nothing to teach on an empty pad"
-    name, label, strokes, wrong = misread_style(app)
-    assert app.el("#teach").is_displayed()
     app.set_mode("number")
     assert not app.el("#teach").is_displayed()
+    for name, (label, strokes) in MISREAD.items():
+        app.clear()
+        got = draw_style(app, strokes)
+        if got["text"] != str(label):
+            break
+    else:
+        raise AssertionError("expected one of the misread styles to be misread in Number mode, found all read right")
+    assert app.el("#teach").is_displayed() and app.el("#teach-label").text == "Newest digit wrong? It\u2019s a:"
+    after = teach(app, label)
+    assert after["text"] == str(label), f"{name} in Number mode: read {got['text']}, taught {label}, then read {after}"
+    assert taught_count(app) == 1

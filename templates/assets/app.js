@@ -266,7 +266,7 @@
   }
 
   function setMode(m) {
-    announceReading(null, null);   // teaching is for single digits
+    announceReading(null, null);   // the pad is cleared: nothing to teach
     mode = m;
     app.dataset.mode = m;
     ['digit', 'number', 'calc'].forEach(function (k) { $('mode-' + k).setAttribute('aria-pressed', String(k === m)); });
@@ -374,7 +374,8 @@
     announceReading(pre.input, out);
   }
 
-  // Tells teach.js what was read in Digit mode (null: nothing to teach), only when it changes.
+  // Tells teach.js what can be taught (the digit, or a number's newest digit; null: nothing),
+  // only when it changes.
   var lastReading = null;
   function announceReading(input, out) {
     var key = input ? out.digit + ':' + out.confidence : '';
@@ -420,6 +421,8 @@
     var focus = focusGlyph(r.glyphs);
     if (focus) showDetails(focus.input, { probabilities: focus.probabilities, digit: focus.digit });
     else showDetails(null, null);
+    // The newest digit can be taught (teach.js), as a single digit can.
+    announceReading(focus ? focus.input : null, focus ? { digit: focus.digit, confidence: focus.p } : null);
     var state = r.unsure ? 'unsure' : 'sure';
     if (mode === 'number') {
       setPrediction(state, '', r.confidence, r.text);

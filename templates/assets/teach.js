@@ -1,6 +1,7 @@
 /* teach.js: teaching the page your handwriting (docs/teach-format.md).
  *
- * After a reading in Digit mode, "Wrong? It's a:" offers the ten digits. A tap keeps the
+ * After a reading, "Wrong? It's a:" offers the ten digits (for the newest digit of a number
+ * or sum in the other modes). A tap keeps the
  * example (the 28x28 input, rounded to bytes as teach files store it) in localStorage,
  * personalizes the shipped model at once (Inkling.personalize: the shipped weights are never
  * changed) and reads the drawing again. "Taught" lists the examples, with remove, reset,
@@ -136,6 +137,7 @@
     $('app').addEventListener('inkling-read', function (e) {
       current = e.detail;
       $('teach').hidden = !current;
+      $('teach-label').textContent = $('app').dataset.mode === 'digit' ? 'Wrong? It\u2019s a:' : 'Newest digit wrong? It\u2019s a:';
     });
     $('teach-export').addEventListener('click', download);
     $('teach-import').addEventListener('change', function (e) { if (e.target.files[0]) importFile(e.target.files[0]); e.target.value = ''; });
