@@ -219,7 +219,10 @@ class App:
             if pause_between:
                 pointer.create_pause(pause_between)
         builder.perform()
-        self._last_touch = time.monotonic() if kind == "touch" else getattr(self, "_last_touch", 0.0)
+        if kind == "touch":
+            self._last_touch = time.monotonic()
+        else:
+            self._last_other = time.monotonic()
 
     def click(self, selector):
         """A real mouse click on the element's centre."""
@@ -248,6 +251,30 @@ class App:
         self.click(f"#mode-{mode}")
         WebDriverWait(self.driver, 5, poll_frequency=0.05).until(lambda d: self.mode() == mode)
 
+    def tap(self, selector):
+        """A real one-finger tap on the element's centre, as a phone user presses a button."""
+        el = self.el(selector)
+        self.js("arguments[0].scrollIntoView({block: 'center'});", el)
+        r = self.js("const r = arguments[0].getBoundingClientRect(); return [r.left, r.top, r.width, r.height];", el)
+        finger = PointerInput(POINTER_KINDS["touch"], "touch")
+        builder = ActionBuilder(self.driver, mouse=finger, duration=0)
+        finger.create_pointer_move(duration=0, x=int(r[0] + r[2] / 2), y=int(r[1] + r[3] / 2), origin="viewport")
+        finger.create_pointer_down(button=0)
+        finger.create_pointer_up(button=0)
+        builder.perform()
+
     def clear(self):
-        self.click("#clear")
-        return self.settled_prediction()
+        """Press Clear as the last stroke's person would (a finger tap after touch strokes,
+        else a mouse click) and wait until the pad reads blank. A press that a loaded
+        machine's Chromium drops is retried twice; a clear that never shows fails."""
+        touch = getattr(self, "_last_touch", 0.0) > getattr(self, "_last_other", 0.0)
+        for _ in range(3):
+            if touch:
+                time.sleep(0.35)  # a person's tap on Clear comes well after the stroke's end
+                self.tap("#clear")
+            else:
+                self.click("#clear")
+            got = self.settled_prediction()
+            if got and got["state"] == "blank":
+                return got
+        raise PageError(f"{self.url}: expected a blank pad after pressing Clear three times, found {got}")

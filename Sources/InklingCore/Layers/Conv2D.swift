@@ -27,7 +27,7 @@ public final class Conv2D: Layer {
     /// Target size of one chunk's cols, in floats (384 KiB: half this machine's L2 of 512 KiB).
     static let chunkFloats = 96 * 1024
 
-    private var scratch: [Buffer] = []       // per worker: cols, then dcols
+    private var scratch: [Buffer] = []       // per worker: cols (then dcols), padded input
     private var weightGradParts = Buffer()   // per chunk: partial dW, summed in chunk order
     private var biasGradParts = Buffer()     // per chunk: partial db
     private let output = Tensor()
@@ -76,7 +76,8 @@ public final class Conv2D: Layer {
         let n = x.batch, kk = patch, cout = outputShape.c, plane = outputShape.plane
         let g = geometry(n), chunks = chunking(n), threads = self.threads
         output.resize(batch: n, shape: outputShape)
-        let cols = prepareScratch(kk * chunks.size * plane, workers: min(threads, chunks.count))
+        let colsFloats = kk * chunks.size * plane
+        let cols = prepareScratch(colsFloats + Im2col.paddedFloats(g, count: chunks.size), workers: min(threads, chunks.count))
         x.data.withUnsafeBufferPointer { xp in
             output.data.withUnsafeMutableBufferPointer { yp in
                 weight.value.withUnsafeBufferPointer { wp in
@@ -87,7 +88,7 @@ public final class Conv2D: Layer {
                             let y = yb + n0 * plane, columns = count * plane
                             // y starts as the bias and the GEMM adds W x cols (beta = 1: no zeroing pass).
                             for o in 0..<cout { (y + o * n * plane).update(repeating: bb[o], count: columns) }
-                            Im2col.forward(xb, g, n0: n0, count: count, cols: cols[worker])
+                            Im2col.forward(xb, g, n0: n0, count: count, cols: cols[worker], padded: cols[worker] + colsFloats)
                             // y[:, n0*plane ..< (n0+count)*plane] += W[Cout][K] x cols[K][count*plane]
                             BLAS.gemm(m: cout, n: columns, k: kk, a: wb, b: cols[worker], beta: 1, c: y, ldc: n * plane)
                         }
@@ -102,7 +103,8 @@ public final class Conv2D: Layer {
         guard let x = input else { preconditionFailure("\(name): backward before forward") }
         let n = x.batch, kk = patch, cout = outputShape.c, plane = outputShape.plane
         let g = geometry(n), chunks = chunking(n), threads = self.threads
-        let scratchPointers = prepareScratch(kk * chunks.size * plane, workers: min(threads, chunks.count))
+        let colsFloats = kk * chunks.size * plane
+        let scratchPointers = prepareScratch(colsFloats + Im2col.paddedFloats(g, count: chunks.size), workers: min(threads, chunks.count))
         weightGradParts.ensure(chunks.count * cout * kk)
         biasGradParts.ensure(chunks.count * cout)
         let (parts, biasParts) = (weightGradParts.pointer, biasGradParts.pointer)
@@ -121,7 +123,7 @@ public final class Conv2D: Layer {
                                 biasParts[c * cout + o] = Kernels.sum(dyChunk + o * n * plane, count * plane)
                             }
                             // Recompute this chunk's cols (cheaper than keeping the whole batch's).
-                            Im2col.forward(xb, g, n0: n0, count: count, cols: buffer)
+                            Im2col.forward(xb, g, n0: n0, count: count, cols: buffer, padded: buffer + colsFloats)
                             // partial dW[Cout][K] = dy_chunk[Cout][count*plane] x cols^T
                             BLAS.gemm(transB: true, m: cout, n: kk, k: count * plane, a: dyChunk, lda: n * plane,
                                       b: buffer, c: parts + c * cout * kk)

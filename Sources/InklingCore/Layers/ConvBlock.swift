@@ -27,7 +27,7 @@ final class ConvBlock {
     private var z = Buffer()                 // BN training: conv outputs, chunk-major
     private var dz = Buffer()                // BN training: gradients, chunk-major
     private var argmax: [UInt8] = []         // pool: winner 0...3 per output, layout of y
-    private var scratch: [Buffer] = []       // per worker: cols [K][size*plane], then z chunk [Cout][size*plane]
+    private var scratch: [Buffer] = []       // per worker: cols [K][size*plane], z chunk [Cout][size*plane], padded input
     private var statParts: [Double] = []     // per chunk, per channel: (sum, sum of squares) or (sum dy, sum dy*xhat)
     private var weightGradParts = Buffer()
     private var biasGradParts = Buffer()
@@ -57,9 +57,14 @@ final class ConvBlock {
 
     private func workerScratch(_ chunks: Chunking, threads: Int) -> [UnsafeMutablePointer<Float>] {
         let workers = max(1, min(threads, chunks.count))
-        let size = (conv.patch + conv.outputShape.c) * chunks.size * conv.outputShape.plane
+        let size = paddedOffset(chunks) + Im2col.paddedFloats(conv.geometry(chunks.images), count: chunks.size)
         while scratch.count < workers { scratch.append(Buffer()) }
         return (0..<workers).map { w -> UnsafeMutablePointer<Float> in scratch[w].ensure(size); return scratch[w].pointer }
+    }
+
+    /// Where a worker's padded-input scratch starts, after cols and the z chunk.
+    private func paddedOffset(_ chunks: Chunking) -> Int {
+        (conv.patch + conv.outputShape.c) * chunks.size * conv.outputShape.plane
     }
 
     // MARK: forward
@@ -100,7 +105,7 @@ final class ConvBlock {
                 let zc = zAll.map { $0 + c * chunks.size * cout * plane } ?? cols + kk * chunks.size * plane
                 // zc[Cout][count*plane] = bias + W[Cout][K] x cols[K][count*plane]
                 for o in 0..<cout { (zc + o * columns).update(repeating: bb[o], count: columns) }
-                Im2col.forward(xb, g, n0: n0, count: count, cols: cols)
+                Im2col.forward(xb, g, n0: n0, count: count, cols: cols, padded: cols + paddedOffset(chunks))
                 BLAS.gemm(m: cout, n: columns, k: kk, a: wb, b: cols, beta: 1, c: zc)
                 if batchStats {
                     // Partial sums for the batch statistics, in Double (see BatchNorm2D).
@@ -228,7 +233,7 @@ final class ConvBlock {
         let columns = count * plane
         for o in 0..<cout { biasParts[c * cout + o] = Kernels.sum(dzc + o * columns, columns) }
         let g = conv.geometry(n)
-        Im2col.forward(xb, g, n0: n0, count: count, cols: cols)
+        Im2col.forward(xb, g, n0: n0, count: count, cols: cols, padded: cols + paddedOffset(conv.chunking(n)))
         // partial dW[Cout][K] = dz_chunk[Cout][count*plane] x cols^T
         BLAS.gemm(transB: true, m: cout, n: kk, k: columns, a: dzc, b: cols, c: weightParts + c * cout * kk)
         guard conv.computesInputGradient else { return }
