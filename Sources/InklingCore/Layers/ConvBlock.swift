@@ -155,32 +155,40 @@ final class ConvBlock {
 
     /// y = pool(relu(bn(zc))) for one chunk; zc: [Cout][count*Ho*Wo]. Records the pool's
     /// winners (0...3) when training. Ties go to the first value, as in MaxPool2D.
+    /// Branch-free: each window is reduced as a tree of selects (first of two equal values
+    /// wins, then the first pair), which picks the same winner as a left-to-right scan.
     private func epilogue(_ zc: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, arg: UnsafeMutablePointer<UInt8>?,
                           n0: Int, count: Int, n: Int) {
-        let cout = conv.outputShape.c, (ho, wo) = (conv.outputShape.h, conv.outputShape.w), plane = ho * wo
-        let (hp, wp) = (outputShape.h, outputShape.w), outPlane = hp * wp
-        let columns = count * plane
+        let cout = conv.outputShape.c, (ho, wo) = (conv.outputShape.h, conv.outputShape.w), plane = ho &* wo
+        let (hp, wp) = (outputShape.h, outputShape.w), outPlane = hp &* wp
+        let columns = count &* plane
         for o in 0..<cout {
             let (mu, inv, gamma, beta) = affine(o)
-            @inline(__always) func act(_ v: Float) -> Float { max(0, gamma * ((v - mu) * inv) + beta) }
+            @inline(__always) func act(_ v: Float) -> Float {
+                let a = gamma * ((v - mu) * inv) + beta
+                return a > 0 ? a : 0
+            }
             for b in 0..<count {
-                let src = zc + o * columns + b * plane
-                let at = (o * n + n0 + b) * outPlane, dst = y + at
+                let offset: Int = o &* columns &+ b &* plane
+                let src = zc + offset
+                let at = (o &* n &+ n0 &+ b) &* outPlane, dst = y + at
                 guard pool != nil else {
                     for i in 0..<plane { dst[i] = act(src[i]) }
                     continue
                 }
+                let winners = arg.map { $0 + at }
                 for py in 0..<hp {
                     // Window (2py, 2px): Hp = Ho/2 and Wp = Wo/2 (floor), so every index is < plane.
-                    let top = src + 2 * py * wo, bottom = top + wo, out = dst + py * wp
+                    let top = src + 2 &* py &* wo, bottom = top + wo, out = dst + py &* wp
                     for px in 0..<wp {
-                        var best = act(top[2 * px]), winner: UInt8 = 0
-                        let v1 = act(top[2 * px + 1]), v2 = act(bottom[2 * px]), v3 = act(bottom[2 * px + 1])
-                        if v1 > best { best = v1; winner = 1 }
-                        if v2 > best { best = v2; winner = 2 }
-                        if v3 > best { best = v3; winner = 3 }
-                        out[px] = best
-                        if let arg = arg { arg[at + py * wp + px] = winner }
+                        let v0 = act(top[2 &* px]), v1 = act(top[2 &* px &+ 1])
+                        let v2 = act(bottom[2 &* px]), v3 = act(bottom[2 &* px &+ 1])
+                        let upper = v1 > v0 ? v1 : v0, lower = v3 > v2 ? v3 : v2
+                        out[px] = lower > upper ? lower : upper
+                        if let winners = winners {
+                            let wu: UInt8 = v1 > v0 ? 1 : 0, wl: UInt8 = v3 > v2 ? 3 : 2
+                            winners[py &* wp &+ px] = lower > upper ? wl : wu
+                        }
                     }
                 }
             }

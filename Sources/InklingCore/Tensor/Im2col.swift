@@ -39,19 +39,10 @@ enum Im2col {
     static func forward(_ x: UnsafePointer<Float>, _ g: Geometry, n0: Int, count: Int, cols: UnsafeMutablePointer<Float>,
                         padded: UnsafeMutablePointer<Float>) {
         guard g.stride == 1 && g.wo >= 4 else { return forwardStrided(x, g, n0: n0, count: count, cols: cols) }
-        let (k, pad, h, w, ho, wo) = (g.k, g.pad, g.h, g.w, g.ho, g.wo)
-        let hp = h &+ 2 &* pad, wp = w &+ 2 &* pad, paddedPlane = hp &* wp
-        let inPlane = h &* w, outPlane = ho &* wo, rowLength = count &* outPlane
-        // padded[c][image][hp][wp]: the chunk's planes inside a zero border of `pad`.
-        padded.update(repeating: 0, count: g.c &* count &* paddedPlane)
-        for ch in 0..<g.c {
-            for b in 0..<count {
-                let src = x + (ch &* g.n &+ n0 &+ b) &* inPlane
-                let at: Int = (ch &* count &+ b) &* paddedPlane &+ pad &* wp &+ pad
-                let dst = padded + at
-                for y in 0..<h { (dst + y &* wp).update(from: src + y &* w, count: w) }
-            }
-        }
+        let (k, ho, wo) = (g.k, g.ho, g.wo)
+        let hp = g.h &+ 2 &* g.pad, wp = g.w &+ 2 &* g.pad, paddedPlane = hp &* wp
+        let outPlane = ho &* wo, rowLength = count &* outPlane
+        pad(x, g, n0: n0, count: count, into: padded)
         let lastVector = wo &- 4
         for ch in 0..<g.c {
             for ky in 0..<k {
@@ -76,6 +67,21 @@ enum Im2col {
                         plane += paddedPlane
                     }
                 }
+            }
+        }
+    }
+
+    /// padded[c][image][H + 2 pad][W + 2 pad]: the chunk's planes inside a zero border.
+    static func pad(_ x: UnsafePointer<Float>, _ g: Geometry, n0: Int, count: Int, into padded: UnsafeMutablePointer<Float>) {
+        let (h, w, pad) = (g.h, g.w, g.pad)
+        let wp = w &+ 2 &* pad, paddedPlane = (h &+ 2 &* pad) &* wp, inPlane = h &* w
+        padded.update(repeating: 0, count: g.c &* count &* paddedPlane)
+        for ch in 0..<g.c {
+            for b in 0..<count {
+                let src = x + (ch &* g.n &+ n0 &+ b) &* inPlane
+                let at: Int = (ch &* count &+ b) &* paddedPlane &+ pad &* wp &+ pad
+                let dst = padded + at
+                for y in 0..<h { (dst + y &* wp).update(from: src + y &* w, count: w) }
             }
         }
     }
