@@ -42,15 +42,8 @@ enum ModelCard {
             yMin: 1 - 4 * step, yMax: 1, yFormat: { Fmt.percent($0, step < 0.01 ? 2 : 1) })
 
         let layers: [[String: Any]] = model.layers.map { l in
-            var detail = ""
-            switch l.type {
-            case "conv2d": detail = "\(l.outChannels ?? 0) filters \(l.kernel ?? 0)x\(l.kernel ?? 0), stride \(l.stride ?? 1), padding \(l.padding ?? 0)"
-            case "maxpool2d": detail = "\(l.size ?? 0)x\(l.size ?? 0), stride \(l.stride ?? 0)"
-            case "dense": detail = "\(l.inFeatures ?? 0) -> \(l.outFeatures ?? 0)"
-            default: detail = ""
-            }
             let params = [l.weight, l.bias].compactMap { $0 }.reduce(0) { $0 + (model.tensors[$1]?.count ?? 0) }
-            return ["type": l.type, "name": l.name, "detail": detail, "output": l.outputShape.map(String.init).joined(separator: "x"),
+            return ["type": l.type, "name": l.name, "detail": l.summary, "output": l.outputShape.map(String.init).joined(separator: "x"),
                     "params": Fmt.grouped(params)]
         }
 

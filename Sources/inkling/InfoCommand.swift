@@ -30,9 +30,7 @@ struct Info: ParsableCommand {
             print("model: \(modelOptions.model) (\(bytes) bytes, sha256 \(try FileDigest.sha256(path: modelOptions.model)))")
             print("layers:")
             for l in file.layers {
-                var extra = ""
-                if l.type == "conv2d" { extra = "  \(l.kernel!)x\(l.kernel!), stride \(l.stride!), padding \(l.padding!)" }
-                if l.type == "maxpool2d" { extra = "  \(l.size!)x\(l.size!), stride \(l.stride!)" }
+                let extra = l.geometry.isEmpty ? "" : "  " + l.geometry
                 let name = l.name.padding(toLength: 8, withPad: " ", startingAt: 0), type = l.type.padding(toLength: 10, withPad: " ", startingAt: 0)
                 print("  \(name) \(type) \(l.inputShape) -> \(l.outputShape)\(extra)")
             }

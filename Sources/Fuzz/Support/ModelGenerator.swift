@@ -140,7 +140,7 @@ public enum HarnessModelStructured {
         let data = g.file.encoded()
         // FUZZ_DUMP=FILE writes the generated model file (to read what a crash input built).
         if let dump = ProcessInfo.processInfo.environment["FUZZ_DUMP"] {
-            FileManager.default.createFile(atPath: dump, contents: data)
+            _ = FileManager.default.createFile(atPath: dump, contents: data)
         }
         guard let model = try? ModelFile.decode(data, name: "generated.json") else { return }
         guard model == g.file else { finding("a generated model decodes to something else") }

@@ -33,8 +33,6 @@ public struct LayerSpec: Codable, Sendable, Equatable {
         case inFeatures = "in_features", outFeatures = "out_features"
     }
 
-    /// The layer types a model file may contain (and the JavaScript must implement).
-    public static let knownTypes = ["conv2d", "relu", "maxpool2d", "flatten", "dense"]
 }
 
 public struct Calibration: Codable, Sendable, Equatable {

@@ -106,76 +106,15 @@ extension ModelFile {
             guard L.nameLength.contains(l.name.unicodeScalars.count) else {
                 throw fail("layer \(i): name must have \(L.nameLength.lowerBound) to \(L.nameLength.upperBound) characters, found \(l.name.unicodeScalars.count)")
             }
-            guard LayerSpec.knownTypes.contains(l.type) else {
+            guard let kind = LayerKinds.named(l.type) else {
                 throw fail("\(at): unknown layer type \"\(l.type.prefix(32))\"; known types: \(LayerSpec.knownTypes.joined(separator: ", "))")
             }
             guard l.inputShape == shape else { throw fail("\(at): input_shape \(l.inputShape), but the previous layer gives \(shape)") }
-            func within(_ value: Int?, _ range: ClosedRange<Int>, _ field: String) throws -> Int {
-                guard let v = value else { throw fail("\(at): missing \(field)") }
-                guard range.contains(v) else { throw fail("\(at): \(field) must be \(range.lowerBound) to \(range.upperBound), found \(v)") }
-                return v
-            }
-            func spatial() throws -> (c: Int, h: Int, w: Int) {
-                guard shape.count == 3 else { throw fail("\(at): needs a [channels, height, width] input, found \(shape)") }
-                return (shape[0], shape[1], shape[2])
-            }
-            let expected: [Int]
-            var multiplyAdds = 0, poolingOperations = 0
-            switch l.type {
-            case "conv2d":
-                let (c, h, w) = try spatial()
-                guard l.inChannels == c else { throw fail("\(at): in_channels must be \(c) (the input's channels), found \(l.inChannels.map(String.init) ?? "none")") }
-                let cout = try within(l.outChannels, L.convOutChannels, "out_channels")
-                let k = try within(l.kernel, L.convKernel, "kernel")
-                let s = try within(l.stride, L.convStride, "stride")
-                let p = try within(l.padding, 0...(k - 1), "padding (at most kernel - 1)")
-                // Shapes are at most 512 x 2^24 here, so these sums cannot overflow.
-                guard h + 2 * p >= k, w + 2 * p >= k else {
-                    throw fail("\(at): a \(k)x\(k) kernel with padding \(p) does not fit the \(h)x\(w) input (output would be empty)")
-                }
-                let ho = (h + 2 * p - k) / s + 1, wo = (w + 2 * p - k) / s + 1
-                expected = [cout, ho, wo]
-                guard let cols = checkedProduct([c, k, k, ho, wo], limit: L.im2colValues) else {
-                    throw fail("\(at): im2col needs more than \(L.im2colValues) values per image")
-                }
-                cost.largestIm2col = max(cost.largestIm2col, cols)
-                guard let macs = checkedProduct([cols, cout], limit: L.multiplyAdds) else {
-                    throw fail("\(at): more than \(L.multiplyAdds) multiply-adds per image")
-                }
-                multiplyAdds = macs
-                try check(l.weight, [cout, c, k, k], at, file: file, used: &used)
-                try check(l.bias, [cout], at, file: file, used: &used)
-            case "relu":
-                expected = shape
-            case "maxpool2d":
-                let (c, h, w) = try spatial()
-                let size = try within(l.size, L.poolSize, "size")
-                let s = try within(l.stride, L.poolStride, "stride")
-                guard h >= size, w >= size else { throw fail("\(at): pool size \(size) does not fit the \(h)x\(w) input") }
-                expected = [c, (h - size) / s + 1, (w - size) / s + 1]
-                guard let ops = checkedProduct(expected + [size, size], limit: L.multiplyAdds) else {
-                    throw fail("\(at): more than \(L.multiplyAdds) operations per image")
-                }
-                poolingOperations = ops
-            case "flatten":
-                guard let n = checkedProduct(shape, limit: L.activationValues) else {
-                    throw fail("\(at): input \(shape) has more than \(L.activationValues) values")
-                }
-                expected = [n]
-            default: // dense
-                guard shape.count == 1 else { throw fail("\(at): needs a flat input (add a flatten layer), found \(shape)") }
-                guard l.inFeatures == shape[0] else {
-                    throw fail("\(at): in_features must be \(shape[0]), found \(l.inFeatures.map(String.init) ?? "none")")
-                }
-                let fout = try within(l.outFeatures, L.denseOutFeatures, "out_features")
-                expected = [fout]
-                guard let macs = checkedProduct([shape[0], fout], limit: L.multiplyAdds) else {
-                    throw fail("\(at): more than \(L.multiplyAdds) multiply-adds per image")
-                }
-                multiplyAdds = macs
-                try check(l.weight, [fout, shape[0]], at, file: file, used: &used)
-                try check(l.bias, [fout], at, file: file, used: &used)
-            }
+            var check = LayerCheck(at: at, file: file, tensorShapes: tensorShapes, used: used)
+            let expected = try kind.output(of: l, input: shape, &check)
+            used = check.used
+            cost.largestIm2col = max(cost.largestIm2col, check.largestIm2col)
+            let (multiplyAdds, poolingOperations) = (check.multiplyAdds, check.poolingOperations)
             guard l.outputShape == expected else { throw fail("\(at): output_shape \(l.outputShape), expected \(expected)") }
             guard let values = checkedProduct(expected, limit: L.activationValues) else {
                 throw fail("\(at): output \(expected) has more than \(L.activationValues) values")
@@ -195,12 +134,5 @@ extension ModelFile {
         let extra = Set(tensorShapes.keys).subtracting(used)
         guard extra.isEmpty else { throw fail("tensors not used by any layer: \(extra.sorted().prefix(8).joined(separator: ", "))") }
         return cost
-
-        func check(_ name: String?, _ shape: [Int], _ at: String, file: String, used: inout Set<String>) throws {
-            guard let name else { throw fail("\(at): missing tensor name") }
-            guard let declared = tensorShapes[name] else { throw fail("\(at): tensor \"\(name.prefix(64))\" is missing") }
-            guard declared == shape else { throw fail("\(at): tensor \(name.prefix(64)) has shape \(declared.prefix(8)), expected \(shape)") }
-            used.insert(name)
-        }
     }
 }

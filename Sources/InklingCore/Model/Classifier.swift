@@ -52,31 +52,14 @@ public final class Classifier {
         pipelines = [Pipeline(Self.makeLayers(file))]
     }
 
+    /// The engine layers of a validated file, each built by its kind (Format/LayerKinds).
     static func makeLayers(_ file: ModelFile) -> [Layer] {
         var rng = SeededRNG(seed: 0)
-        var layers: [Layer] = []
-        for spec in file.layers {
+        return file.layers.map { spec in
             let shape = spec.inputShape.count == 3 ? Shape(spec.inputShape[0], spec.inputShape[1], spec.inputShape[2]) : Shape(spec.inputShape[0])
-            switch spec.type {
-            case "conv2d":
-                let conv = Conv2D(name: spec.name, input: shape, outChannels: spec.outChannels!, kernel: spec.kernel!,
-                                  stride: spec.stride!, padding: spec.padding!, rng: &rng)
-                conv.weight.value = file.tensors[spec.weight!]!.values
-                conv.bias.value = file.tensors[spec.bias!]!.values
-                layers.append(conv)
-            case "relu": layers.append(ReLU(name: spec.name, input: shape))
-            case "maxpool2d": layers.append(MaxPool2D(name: spec.name, input: shape, size: spec.size!, stride: spec.stride!))
-            case "flatten": layers.append(Flatten(name: spec.name, input: shape))
-            case "dense":
-                let dense = Dense(name: spec.name, input: shape, outFeatures: spec.outFeatures!, rng: &rng)
-                dense.weight.value = file.tensors[spec.weight!]!.values
-                dense.bias.value = file.tensors[spec.bias!]!.values
-                layers.append(dense)
-            default:
-                preconditionFailure("ModelFile.validate admits only known layer types")
-            }
+            guard let kind = LayerKinds.named(spec.type) else { preconditionFailure("ModelFile.validate admits only known layer types") }
+            return kind.makeLayer(spec, input: shape, tensors: file.tensors, rng: &rng)
         }
-        return layers
     }
 
     private var pixels: Int { file.input.height * file.input.width }

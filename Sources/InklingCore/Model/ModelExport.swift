@@ -13,41 +13,38 @@ public enum ModelExport {
         var i = 0
         while i < layers.count {
             let layer = layers[i]
-            var spec = LayerSpec(type: layer.kind, name: layer.name, inputShape: layer.inputShape.array, outputShape: layer.outputShape.array)
-            switch layer {
-            case let conv as Conv2D:
-                var w = conv.weight.value, b = conv.bias.value
-                if i + 1 < layers.count, let bn = layers[i + 1] as? BatchNorm2D {
-                    let perOut = w.count / b.count
-                    for o in 0..<b.count {
-                        let scale = bn.gamma.value[o] / (bn.runningVar[o] + bn.eps).squareRoot()
-                        for j in 0..<perOut { w[o * perOut + j] *= scale }
-                        b[o] = (b[o] - bn.runningMean[o]) * scale + bn.beta.value[o]
-                    }
-                    i += 1 // the batch norm is consumed
-                }
-                spec.inChannels = conv.inputShape.c; spec.outChannels = conv.outputShape.c
-                spec.kernel = conv.kernel; spec.stride = conv.stride; spec.padding = conv.padding
-                spec.weight = "\(conv.name).weight"; spec.bias = "\(conv.name).bias"
-                tensors[spec.weight!] = TensorData(dtype: dtype, shape: conv.weight.shape, values: w)
-                tensors[spec.bias!] = TensorData(dtype: dtype, shape: conv.bias.shape, values: b)
-            case let dense as Dense:
-                spec.inFeatures = dense.inputShape.size; spec.outFeatures = dense.outputShape.size
-                spec.weight = "\(dense.name).weight"; spec.bias = "\(dense.name).bias"
-                tensors[spec.weight!] = TensorData(dtype: dtype, shape: dense.weight.shape, values: dense.weight.value)
-                tensors[spec.bias!] = TensorData(dtype: dtype, shape: dense.bias.shape, values: dense.bias.value)
-            case let pool as MaxPool2D:
-                spec.size = pool.size; spec.stride = pool.stride
-            case is Dropout:
-                i += 1
+            i += 1
+            // Dropout is the identity at inference; a batch norm is folded into the
+            // convolution before it (below), so neither has a model-file form.
+            guard let kind = LayerKinds.named(layer.kind) else {
+                precondition(layer is Dropout, "\(layer.name): a \(layer.kind) layer that follows no convolution cannot be exported")
                 continue
-            default:
-                break
+            }
+            var spec = LayerSpec(type: layer.kind, name: layer.name, inputShape: layer.inputShape.array, outputShape: layer.outputShape.array)
+            kind.fields(of: layer, into: &spec)
+            var values = layer.parameters.map(\.value)
+            if let conv = layer as? Conv2D, i < layers.count, let bn = layers[i] as? BatchNorm2D {
+                values = fold(conv, bn)
+                i += 1
+            }
+            for (parameter, value) in zip(layer.parameters, values) {
+                tensors[parameter.name] = TensorData(dtype: dtype, shape: parameter.shape, values: value)
             }
             specs.append(spec)
-            i += 1
         }
         return (specs, tensors)
+    }
+
+    /// [W', b'] of a convolution followed by batch norm (the formula above).
+    private static func fold(_ conv: Conv2D, _ bn: BatchNorm2D) -> [[Float]] {
+        var w = conv.weight.value, b = conv.bias.value
+        let perOut = w.count / b.count
+        for o in 0..<b.count {
+            let scale = bn.gamma.value[o] / (bn.runningVar[o] + bn.eps).squareRoot()
+            for j in 0..<perOut { w[o * perOut + j] *= scale }
+            b[o] = (b[o] - bn.runningMean[o]) * scale + bn.beta.value[o]
+        }
+        return [w, b]
     }
 
     /// The model file for a trained network: its layers and tensors, the trainer's input
