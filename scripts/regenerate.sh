@@ -23,7 +23,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DATA="${INKLING_DATA:-../shared/mnist}"
-TRAIN_ARGS="${INKLING_TRAIN_ARGS:---epochs 10 --batch-size 128 --lr 0.006 --seed 1 --threads 2}"
+TRAIN_ARGS="${INKLING_TRAIN_ARGS:---epochs 15 --seed 1 --threads 2}"
 
 # Each step prints its wall-clock time on stderr, so the slow one is easy to spot.
 step() { local t0=$SECONDS; "$@"; echo "# $(basename "$1") ${2:-}: $((SECONDS - t0)) s" >&2; }

@@ -1315,7 +1315,7 @@
   // Teaching (docs/teach-format.md): each taught example is a rule over the dense layer's
   // input, "looks like this and reads as W: it is C". The weights never change.
 
-  const TEACH = { maxExamples: 100, threshold: 0.7, full: 0.75, margin: 3, same: 0.999 };
+  const TEACH = { maxExamples: 100, threshold: 0.65, full: 0.7, margin: 3, same: 0.999 };
   const teachMemo = new WeakMap();   // model -> Map(example bytes -> its reading)
 
   function teachBytes(input, at) {

@@ -8,8 +8,8 @@ import Foundation
 /// `margin`. The shipped weights are never changed, so inputs unlike every taught example,
 /// or read differently from the example it corrected, get the shipped answer.
 public struct Personalizer {
-    public static let threshold = 0.7
-    public static let full = 0.75
+    public static let threshold = 0.65
+    public static let full = 0.7
     public static let margin = 3.0
     /// Similarity from which an input counts as a copy of the example: the rule applies
     /// whatever the model reads (a taught drawing given unquantized, at a near-tie).
